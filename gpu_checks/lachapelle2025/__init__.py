@@ -1,0 +1,1 @@
+"""Lachapelle 2025 (LAPO identifiability): this layer's checks (none yet)."""

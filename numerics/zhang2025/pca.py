@@ -39,7 +39,7 @@ def pca_reduction_violation(inst: LinearLAMInstance) -> tuple[float, str]:
 def zp_p1_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(linear_lam_instances(), pca_reduction_violation, max_examples=DEFAULT_EXAMPLES[ctx.scale])
     # The assumption matters: a witness that the reduction fails when E[o (q+eps)^T] != 0.
-    Sigma_o, Sigma_r, K = np.eye(2), np.eye(2), np.array([[0.5, 0.0], [0.0, 0.0]])
+    Sigma_o, Sigma_r, K = np.eye(2), np.eye(2), np.array([[0.0, 0.0], [0.0, 0.5]])
     m = ll.TransitionMoments.from_change(Sigma_o, Sigma_r, K)
     B, C, D = np.array([[1.0], [0.0]]), np.zeros((1, 2)), np.array([[1.0, 0.0]])
     A_naive = np.eye(2) - B @ (C + D)

@@ -1,0 +1,5 @@
+import sys
+
+from lamcheck.cli import main
+
+sys.exit(main())

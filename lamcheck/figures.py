@@ -21,7 +21,9 @@ def render(fig: FigureSpec, directory: Path) -> Path:
             ax.errorbar(s.x, y, yerr=s.yerr, fmt=s.style, label=s.label, capsize=2, markersize=4)
         else:
             line, = ax.plot(s.x, y, s.style, label=s.label)
-            if s.yerr is not None:
+            if s.lo is not None and s.hi is not None:
+                ax.fill_between(s.x, np.asarray(s.lo, float), np.asarray(s.hi, float), alpha=0.2, color=line.get_color())
+            elif s.yerr is not None:
                 err = np.asarray(s.yerr, dtype=float)
                 ax.fill_between(s.x, y - err, y + err, alpha=0.2, color=line.get_color())
     if fig.logy:

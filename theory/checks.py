@@ -20,13 +20,17 @@ TARGETS = ("claim", "repair")
 
 @dataclass(frozen=True)
 class Series:
-    """One line of a figure: ``y`` against ``x`` (equal lengths), optional error bars ``yerr``."""
+    """One line of a figure: ``y`` against ``x`` (equal lengths); optional symmetric error bars
+    ``yerr`` (drawn as bars on point styles) or a band ``lo``..``hi`` (e.g. min..max over seeds,
+    which stays positive on a log axis)."""
 
     label: str
     x: Sequence[float]
     y: Sequence[float]
     yerr: Sequence[float] | None = None
     style: str = "-"  # matplotlib format string: "-" closed form, "o" trained points, "--" bound
+    lo: Sequence[float] | None = None
+    hi: Sequence[float] | None = None
 
 
 @dataclass(frozen=True)

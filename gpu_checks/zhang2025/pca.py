@@ -109,7 +109,7 @@ def _label(cfg: tuple[int, float, int]) -> str:
 
 
 def _mean_curves(res: TrainResult, cfgs: list, key: str) -> list[Series]:
-    """One series per (d_z, sigma), mean over seeds with the seed spread as error bars."""
+    """One series per (d_z, sigma): median over seeds, band from the min to the max seed."""
     curve = res.curve(key)
     out = []
     for lab in dict.fromkeys(_label(c) for c in cfgs):
@@ -117,7 +117,8 @@ def _mean_curves(res: TrainResult, cfgs: list, key: str) -> list[Series]:
         vals = curve[:, idx]
         if np.all(np.isnan(vals)):
             continue
-        out.append(Series(label=lab, x=res.steps, y=list(np.nanmean(vals, 1)), yerr=list(np.nanstd(vals, 1)), style="-"))
+        out.append(Series(label=lab, x=res.steps, y=list(np.nanmedian(vals, 1)), style="-",
+                          lo=list(np.nanmin(vals, 1)), hi=list(np.nanmax(vals, 1))))
     return out
 
 
@@ -142,7 +143,7 @@ def zp_p1_trained(ctx: CheckContext) -> CheckResult:
         name="zp_p1_loss_vs_steps", title=f"ZP-P1: trained loss above the PCA optimum (d_o={sweep.d_o}, d_a={sweep.d_a})",
         xlabel="Adam step", ylabel="(L - L*) / tr Sigma_{q+eps}", logy=True,
         series=tuple(_mean_curves(res, cfgs, "rel_excess")) + (Series("tolerance TAU", [0, sweep.steps], [TAU, TAU], style="--"),),
-        caption="Population loss of the trained models minus the closed-form optimum sum_{i>d_z} lambda_i; mean and spread over 3 seeds.",
+        caption="Population loss of the trained models minus the closed-form optimum sum_{i>d_z} lambda_i; median and min-max band over 3 seeds.",
     )
     worst_k = int(np.argmax(rel))
     return judged(

@@ -16,7 +16,7 @@ L_rec = E||o_{t+1} - o_hat_{t+1}||^2; J_lambda = L_rec + lambda E||a_t - W_z z_t
 
 from __future__ import annotations
 
-from theory.claims import Assumption, Claim
+from theory.claims import Assumption, Claim, Repair
 
 P = "lee2026"
 
@@ -250,6 +250,16 @@ CLAIMS: tuple[Claim, ...] = (
             "Shows that the 'future exogenous' reading depends on whether the FDM sees o_t through a learnable map "
             "(brief §5.1).",
         ),
+        repair=Repair(
+            statement=(
+                "If A = I is forced, min L_rec = sum_{i>k} lambda_i(Sigma_Delta), Sigma_Delta = (P - I)(P - I)^T + Sigma_r, "
+                "attained by z = U_k^T Delta_t (U_k top-k eigenvectors of Sigma_Delta); at that optimum NMSE(x_t|z) < 1 iff "
+                "U_k^T (P - I) H_x^T != 0 (H_x^T = G_x when [G_s G_x] is orthonormal), i.e. iff the captured subspace "
+                "contains some exogenous drift; it fails e.g. for Gamma = I or when the top-k directions are all action "
+                "directions."
+            ),
+            note="Refuted as written by Gamma = I (no drift) and by small k with dominant actions (lee2026 numeric check).",
+        ),
     ),
     Claim(
         id="EX-T3", paper=P, where=_RECON + "EX-T3", provenance="reconstructed",
@@ -289,6 +299,17 @@ CLAIMS: tuple[Claim, ...] = (
             "Units of lambda (per-dimension vs per-sample MSE, masked averaging) change lambda_eff by factors like d_o/d_a "
             "or p (EX-B6, EX-T4d; brief §5.3).",
         ),
+        repair=Repair(
+            statement=(
+                "RRR part unchanged. Threshold: under A6 with Sigma_a = sigma_a^2 I, k = d_a, the optimum is exogenous-free "
+                "(E_leak = 0, dz/dxi = 0, and with C + D P = 0 also dz/dx_t = 0, z = T a) iff rank U_a = d_a and "
+                "sigma_a^2 (s_min(U_a)^2 + lambda) > lambda_max(U_x Sigma_xi U_x^T), s_min the smallest singular value of "
+                "U_a = G_s W (action generalised eigenvalues are sigma_a^2 (s_i^2 + lambda)); with U_a, U_x orthonormal "
+                "columns this is lambda > lambda^* = sigma_xi^2/sigma_a^2 - 1. At equality every mixture is optimal."
+            ),
+            note=("The written threshold tacitly assumes U_a^T U_a = I (W with orthonormal columns); W = 0, a scaled or a "
+                  "rank-deficient W refute it (lee2026 numeric check)."),
+        ),
     ),
     Claim(
         id="EX-T4a", paper=P, where=_RECON + "EX-T4a", provenance="reconstructed",
@@ -318,6 +339,15 @@ CLAIMS: tuple[Claim, ...] = (
         ),
         assumptions=(*_EXO, ACTION_SUPERVISION),
         notes=("Non-identifiable case: the exogenous innovation moves exactly along action directions.",),
+        repair=Repair(
+            statement=(
+                "min L_act = tr(Sigma_a - Sigma_a U_a^T Sigma_r^+ U_a Sigma_a) always; the best readout E[a|r] = "
+                "Sigma_a U_a^T Sigma_r^+ r depends on xi iff Sigma_a U_a^T Sigma_r^+ U_x Sigma_xi^{1/2} != 0 (e.g. exogenous "
+                "innovation along action directions); if rank[U_a U_x] = d_a + d_x the floor is 0 and the readout is xi-free."
+            ),
+            note=("Non-identifiability may come from the action itself (U_a Sigma_a rank-deficient, e.g. an action without "
+                  "effect), in which case the readout need not depend on xi (lee2026 numeric check)."),
+        ),
     ),
     Claim(
         id="EX-T4d", paper=P, where=_RECON + "EX-T4d", provenance="reconstructed",

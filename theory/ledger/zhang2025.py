@@ -10,7 +10,7 @@ L(A,B,C,D) = E||o_hat' - o'||^2.
 
 from __future__ import annotations
 
-from theory.claims import Assumption, Claim
+from theory.claims import Assumption, Claim, Repair
 
 P = "zhang2025"
 
@@ -71,6 +71,21 @@ CLAIMS: tuple[Claim, ...] = (
             "leave less action information in z."
         ),
         assumptions=(LINEAR_MODEL, CORRELATED_POLICY),
+        repair=Repair(
+            statement=(
+                "With K = E[o q^T] = Sigma_o Pi_d^T X^T the optimal A for fixed (B, C, D) is "
+                "A* = I - B(C+D) - (BD - I) K^T Sigma_o^{-1} = I - B(C+D) + (I - BD) X Pi_d (Sigma_o cancels); the quoted "
+                "term Sigma_o Pi_d^T X^T (BD-I)^T Sigma_o^{-1} equals -Sigma_o E^T Sigma_o^{-1} with E = (I-BD) X Pi_d and "
+                "is not the optimum for either sign, even for Sigma_o = I. At A*, L = tr((BD-I) Sigma_{r|o} (BD-I)^T) with "
+                "Sigma_{r|o} = X Sigma_{pi_s} X^T + Sigma_eps: the problem is PCA on the part of q + eps not predictable "
+                "from o, so the deterministic part X Pi_d o is absorbed by A and drops out of the latent's objective."
+            ),
+            note=(
+                "Counterexample: d_o=2, d_a=d_z=1, Sigma_o=I, X=e_1, Pi_d=e_2^T, B=C=D=0: correct extra term e_1 e_2^T, "
+                "quoted term -e_2 e_1^T; dL/dA at the quoted A is [[0,-2],[-2,0]] (+) / [[0,-2],[2,0]] (-). The "
+                "qualitative 'less action information' clause depends on noise and training (see ZP-E4)."
+            ),
+        ),
     ),
     Claim(
         id="ZP-P4", paper=P, where="Prop. 4.3, App. C.2", provenance="paper",
@@ -81,6 +96,19 @@ CLAIMS: tuple[Claim, ...] = (
             "optimising loss (1) gives A = I and C + D = 0, so z = D(q+eps) carries no information about o."
         ),
         assumptions=(LINEAR_MODEL, UNCORRELATED_CHANGE, AUGMENTATION),
+        repair=Repair(
+            statement=(
+                "With sigma_k > 0 and E[o (q+eps)^T] = 0, min L_aug = sum_{i>d_z} lambda_i(Sigma_{q+eps}) and every "
+                "minimiser has A = I and B(C+D) = 0, so B z = BD(q+eps) carries no o. C + D = 0 (hence z = D(q+eps)) "
+                "holds at every minimiser iff rank Sigma_{q+eps} >= d_z; otherwise B has a null space and minimisers "
+                "with C + D != 0, whose z carries o, exist."
+            ),
+            note=(
+                "Counterexample to 'C + D = 0': d_o=3, d_a=1, d_z=2, eps=0, Sigma_o=I, X=e_1 (the paper's Case 1 with "
+                "d_z > d_a): A=I, B=[e_1, 0], D=[e_1^T; 0], C=-D+[0; e_2^T] attains L_aug=0 with ||C+D||=1 and "
+                "NMSE(o|z)=2/3."
+            ),
+        ),
     ),
     Claim(
         id="ZP-P5", paper=P, where="Prop. 4.4, App. C.3", provenance="paper",
@@ -92,6 +120,20 @@ CLAIMS: tuple[Claim, ...] = (
             "lambda -> infinity the optimum is a 'perfect LAM' with D eps = 0 and B z = q."
         ),
         assumptions=(LINEAR_MODEL, AUGMENTATION, ACTION_LABELS),
+        repair=Repair(
+            statement=(
+                "Assume in addition E[a eps^T] = 0 (the scalar E[q^T eps] = 0 is implied by eps^T X = 0 and does not "
+                "remove the cross terms) and X of full column rank. With A = I, C = -D, the optimal L_a(lambda) is "
+                "nondecreasing in lambda and tends to tr Sigma_eps - sum_{i <= d_z - d_a} lambda_i(Sigma_eps). For "
+                "d_z = d_a the limit is the claimed 'perfect LAM' (D eps = 0, B z = q, L_a = E||eps||^2); for d_z > d_a "
+                "the spare d_z - d_a latent directions capture the top noise principal components, so D eps != 0 and "
+                "B z = q + P eps in the limit."
+            ),
+            note=(
+                "Counterexamples: d_o=3, d_a=1, d_z=2, X=e_1, eps=e_2 b: z=(a, b) gives L_a=0 < 1 (claimed) for every "
+                "lambda; and eps = Y a with Y orthogonal to X (correlated with the action), d_z = d_a: L_a = 0 < E||eps||^2."
+            ),
+        ),
     ),
     Claim(
         id="ZP-O1", paper=P, where="Sec. 4.1", provenance="paper",
@@ -101,6 +143,20 @@ CLAIMS: tuple[Claim, ...] = (
             "because A compensates: B(C o + D o') = (q+eps) + alpha o with A = (1-alpha) I is optimal for every alpha."
         ),
         assumptions=(LINEAR_MODEL, UNCORRELATED_CHANGE),
+        repair=Repair(
+            statement=(
+                "For every Eckart-Young optimal (B, D) and every alpha, C = (alpha-1) D and A = I - alpha BD are optimal: "
+                "z = D((q+eps) + alpha o) carries o (NMSE(o|z) < 1 when alpha D Sigma_o != 0), B z = BD(q+eps) + "
+                "alpha BD o and A removes alpha BD o. (More generally A = I - B(C+D) is optimal for every C.) The "
+                "paper's family B z = (q+eps) + alpha o, A = (1-alpha) I, has best loss tail_{d_z}(Sigma_{q+eps} + "
+                "alpha^2 Sigma_o) and is optimal only when this equals tail_{d_z}(Sigma_{q+eps}); it exists (loss 0) "
+                "iff rank(Sigma_{q+eps} + alpha^2 Sigma_o) <= d_z, never for Sigma_o = I, alpha != 0, d_z < d_o."
+            ),
+            note=(
+                "Counterexample: d_o=2, d_z=1, Sigma_o=I, eps=0, q=0: L*=0 but min L at A=(1-alpha)I is alpha^2 "
+                "(=4 at alpha=2); paper-like Sigma_o=I: excess alpha^2 (d_o - d_z)."
+            ),
+        ),
     ),
     Claim(
         id="ZP-C1", paper=P, where="Sec. 4.1, Case 1", provenance="paper", kind="case",
@@ -110,6 +166,17 @@ CLAIMS: tuple[Claim, ...] = (
             "LLO; d_z = d_a gives span(B) = span(X); d_z < d_a gives L* > 0 and the first d_z components of q."
         ),
         assumptions=(LINEAR_MODEL, UNCORRELATED_CHANGE, NO_NOISE),
+        repair=Repair(
+            statement=(
+                "With eps = 0 and r := rank(X E[aa^T] X^T) (r = d_a iff X has full column rank and E[aa^T] > 0, as in "
+                "the paper's simulations): Sigma_q has r nonzero eigenvalues; d_z >= r gives L* = 0 and LLO = 2 for "
+                "the surrogate latent (or z with C = -D); d_z = r gives span(B) = range(Sigma_q) (= span(X) when "
+                "r = d_a); d_z < r gives L* = sum_{i>d_z} lambda_i > 0 and span(B) = the top-d_z eigenspace of "
+                "Sigma_q when lambda_{d_z} > lambda_{d_z+1} (with ties, e.g. X orthonormal and E[aa^T] = I, any "
+                "d_z-dimensional subspace of the tied eigenspace is optimal)."
+            ),
+            note="Counterexample to (1),(3) as written: d_o=2, d_a=d_z=1, X=0 (rank Sigma_q = 0 != d_a).",
+        ),
     ),
     Claim(
         id="ZP-C2", paper=P, where="Sec. 4.1, Case 2", provenance="paper", kind="case",
@@ -130,6 +197,17 @@ CLAIMS: tuple[Claim, ...] = (
             "and fail to exclude it whatever d_z."
         ),
         assumptions=(LINEAR_MODEL, UNCORRELATED_CHANGE, STRUCTURED_NOISE),
+        repair=Repair(
+            statement=(
+                "Sub-statement (2) replaced by: with d_z = d_a and X of full column rank, span(B) = span(X) at every "
+                "optimum iff span(X) is invariant under Sigma_eps and the eigenvalues of Sigma_{q+eps} on span(X) "
+                "exceed those on its orthogonal complement; non-orthogonal Y breaks this generically, but not when "
+                "span(Y) is inside span(X) (then B is unaffected while z carries the noise). (1), (3) (Y_0 orthogonal "
+                "to X: d_z = d_a is the unique LLO maximiser, LLO = 2) and (4) (sigma_exo > sigma_q: NMSE_eps < 1 "
+                "for every d_z) hold as written in the paper's domain (X, Y_0 orthonormal, a ~ N(0, sigma_q^2 I))."
+            ),
+            note="Counterexample to (2): d_o=2, d_a=d_z=1, X=Y=e_2: Y^T X != 0 but span(B) = span(X).",
+        ),
     ),
     Claim(
         id="ZP-E1", paper=P, where="Fig. 3 left", provenance="paper", kind="experiment",

@@ -164,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"lamcheck: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `lamcheck claims | head`: the reader left; not an error
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ so a relative excess below TAU bounds the angle; the check asserts both.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
 import numpy as np
 
 from gpu_checks.linear_lam import GaussianLinearProcess, TrainResult, train_linear_lams
@@ -77,9 +75,18 @@ def assertable_index(eigvals: np.ndarray, d_z: int) -> int:
     return 0
 
 
-@lru_cache(maxsize=4)
-def pca_training(scale: str, device: str, seed: int) -> tuple[PCASweep, GaussianLinearProcess, list, TrainResult]:
+_RUNS: dict[tuple[str, str, int], tuple] = {}
+
+
+def pca_training(scale: str, device: str, seed: int, progress=None) -> tuple[PCASweep, GaussianLinearProcess, list, TrainResult]:
     """Train the sweep once per (scale, device, seed); ZP-P1 and ZP-P2 read the same run."""
+    key = (scale, device, seed)
+    if key not in _RUNS:
+        _RUNS[key] = _train_sweep(scale, device, seed, progress)
+    return _RUNS[key]
+
+
+def _train_sweep(scale: str, device: str, seed: int, progress) -> tuple:
     sweep = PCASweep.at(scale)
     proc, cfgs = sweep_process(sweep, seed)
     moments = [proc.moments(k) for k in range(len(cfgs))]
@@ -99,7 +106,7 @@ def pca_training(scale: str, device: str, seed: int) -> tuple[PCASweep, Gaussian
     res = train_linear_lams(
         proc.sampler("cpu" if device == "cpu" else device), K=len(cfgs), d_o=sweep.d_o, d_z=[c[0] for c in cfgs],
         steps=sweep.steps, lr=3e-2 if scale == "ci" else 1e-2, lr_final=1e-5, seed=seed, device=device,
-        monitor=monitor, log_every=max(sweep.steps // 60, 1),
+        monitor=monitor, log_every=max(sweep.steps // 60, 1), progress=progress,
     )
     return sweep, proc, cfgs, res
 
@@ -125,7 +132,7 @@ def _mean_curves(res: TrainResult, cfgs: list, key: str) -> list[Series]:
 @register_check("ZP-P1", "trained", "Adam-trained linear LAMs reach the PCA loss; A -> I - B(C+D)")
 def zp_p1_trained(ctx: CheckContext) -> CheckResult:
     ctx.progress("training linear LAMs (batched over d_z, noise, seeds)")
-    sweep, proc, cfgs, res = pca_training(ctx.scale, ctx.device, ctx.seed)
+    sweep, proc, cfgs, res = pca_training(ctx.scale, ctx.device, ctx.seed, ctx.progress)
     p = res.params
     rel, a_gap = [], []
     for k, (dz, _, _) in enumerate(cfgs):
@@ -157,7 +164,7 @@ def zp_p1_trained(ctx: CheckContext) -> CheckResult:
 
 @register_check("ZP-P2", "trained", "learned span(B) converges to the top eigenvectors (principal angles)")
 def zp_p2_trained(ctx: CheckContext) -> CheckResult:
-    sweep, proc, cfgs, res = pca_training(ctx.scale, ctx.device, ctx.seed)
+    sweep, proc, cfgs, res = pca_training(ctx.scale, ctx.device, ctx.seed, ctx.progress)
     p = res.params
     rows, bad = [], []
     for k, (dz, sig, seed) in enumerate(cfgs):

@@ -112,3 +112,49 @@ def ky_fan_dual_point(Sigma: Array, k: int) -> tuple[float, Array]:
     nu = float(w[k]) if k < len(w) else min(0.0, float(w[-1]))
     Z = (V * np.clip(w - nu, 0, None)) @ V.T
     return nu, Z
+
+
+# --- convex least squares (optimal heads and optimal A of the linear LAM) ---------------------
+
+@dataclass(frozen=True)
+class LSQCertificate:
+    """Certified convex least squares min_W tr(W S W^T) - 2 tr(G W^T) + c0 (see `certified_lsq`):
+    ``dual_residual`` is the violation of the dual constraint V L^T = 2G, ``stationarity_residual``
+    the gradient 2(W S - G) at the primal point; ``tol`` = CERT_RTOL * scale * n."""
+
+    W: np.ndarray
+    primal_value: float
+    dual_value: float
+    dual_residual: float
+    stationarity_residual: float
+    tol: float
+
+    @property
+    def gap(self) -> float:
+        return self.primal_value - self.dual_value
+
+    @property
+    def certified(self) -> bool:
+        return (self.dual_residual <= self.tol and self.stationarity_residual <= self.tol
+                and abs(self.primal_value - self.dual_value) <= self.tol)
+
+
+def certified_lsq(S: np.ndarray, G: np.ndarray, c0: float, solver: str = "CLARABEL") -> LSQCertificate:
+    """min_W tr(W S W^T) - 2 tr(G W^T) + c0 (S PSD, G in the row range of S) and its dual
+    max_V c0 - ||V||^2/4 s.t. V L^T = 2G (S = L L^T), both by cvxpy; residuals checked with numpy."""
+    import cvxpy as cp
+
+    w, Q = np.linalg.eigh((S + S.T) / 2)
+    keep = w > 1e-12 * max(1.0, float(w.max()))
+    L = Q[:, keep] * np.sqrt(w[keep])
+    m, n = G.shape
+    W = cp.Variable((m, n))
+    cp.Problem(cp.Minimize(cp.sum_squares(W @ L) - 2 * cp.sum(cp.multiply(G, W)) + c0)).solve(solver=solver)
+    V = cp.Variable((m, L.shape[1]))
+    cp.Problem(cp.Maximize(c0 - cp.sum_squares(V) / 4), [V @ L.T == 2 * G]).solve(solver=solver)
+    Wv, Vv = W.value, V.value
+    scale = max(1.0, float(np.linalg.norm(S, 2)), float(np.abs(G).max()), abs(c0))
+    return LSQCertificate(W=Wv, primal_value=float(np.sum((Wv @ L) ** 2) - 2 * np.sum(G * Wv) + c0),
+                          dual_value=float(c0 - np.sum(Vv**2) / 4),
+                          dual_residual=float(np.max(np.abs(Vv @ L.T - 2 * G))),
+                          stationarity_residual=float(np.max(np.abs(2 * (Wv @ S - G)))), tol=CERT_RTOL * scale * n)

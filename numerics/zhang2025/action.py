@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
-from numerics.certificates import CERT_RTOL
+from numerics.certificates import certified_lsq
+from numerics.optimize import minimize_blocks, n_params
 from numerics.probes import nmse
 from theory.checks import CheckContext, CheckResult, FigureSpec, Series, judged, register_check
 
@@ -97,29 +97,14 @@ def limit_value(p: ActionProcess, d_z: int) -> float:
 
 
 def optimise_la(p: ActionProcess, d_z: int, lam: float, seed: int, restarts: int = 3, x0=None):
-    d_o, d_a = p.d_o, p.d_a
-    shapes = ((d_o, d_z), (d_z, d_o), (d_a, d_z))
-    sizes = [a * b for a, b in shapes]
-
-    def unpack(x):
-        out, i = [], 0
-        for (a, b), n in zip(shapes, sizes):
-            out.append(x[i:i + n].reshape(a, b))
-            i += n
-        return out
-
-    def f(x):
-        val, *g = la_loss_grad(*unpack(x), p, lam)
-        return val, np.concatenate([gi.ravel() for gi in g])
-
+    """L-BFGS on L_a over (B, D, E) from ``restarts`` random starts (and ``x0``). Returns (value, B, D, E)."""
+    shapes = ((p.d_o, d_z), (d_z, p.d_o), (p.d_a, d_z))
     rng = np.random.default_rng(seed)
-    best = None
-    starts = [rng.normal(size=sum(sizes)) for _ in range(restarts)] + ([np.concatenate([m.ravel() for m in x0])] if x0 else [])
-    for s in starts:
-        res = minimize(f, s, jac=True, method="L-BFGS-B", options={"gtol": 1e-11, "ftol": 1e-15, "maxiter": 30000, "maxcor": 30})
-        if best is None or res.fun < best[0]:
-            best = (float(res.fun), *unpack(res.x))
-    return best
+    starts = [rng.normal(size=n_params(shapes)) for _ in range(restarts)]
+    if x0:
+        starts.append(np.concatenate([m.ravel() for m in x0]))
+    value, mats = minimize_blocks(lambda B, D, E: la_loss_grad(B, D, E, p, lam), shapes, starts)
+    return (value, *mats)
 
 
 def optimal_la(p: ActionProcess, d_z: int, lam: float):
@@ -259,42 +244,6 @@ def zp_p5_repair_numeric(ctx: CheckContext) -> CheckResult:
 
 
 # --- convex: B and E least squares for fixed D --------------------------------------------------
-
-@dataclass(frozen=True)
-class LSQCertificate:
-    W: np.ndarray
-    primal_value: float
-    dual_value: float
-    dual_residual: float
-    stationarity_residual: float
-    tol: float
-
-    @property
-    def certified(self) -> bool:
-        return (self.dual_residual <= self.tol and self.stationarity_residual <= self.tol
-                and abs(self.primal_value - self.dual_value) <= self.tol)
-
-
-def certified_lsq(S: np.ndarray, G: np.ndarray, c0: float, solver: str = "CLARABEL") -> LSQCertificate:
-    """min_W tr(W S W^T) - 2 tr(G W^T) + c0 (S PSD, G in the row range of S) and its dual
-    max_V c0 - ||V||^2/4 s.t. V L^T = 2G (S = L L^T), both by cvxpy; residuals checked with numpy."""
-    import cvxpy as cp
-
-    w, Q = np.linalg.eigh((S + S.T) / 2)
-    keep = w > 1e-12 * max(1.0, float(w.max()))
-    L = Q[:, keep] * np.sqrt(w[keep])
-    m, n = G.shape
-    W = cp.Variable((m, n))
-    cp.Problem(cp.Minimize(cp.sum_squares(W @ L) - 2 * cp.sum(cp.multiply(G, W)) + c0)).solve(solver=solver)
-    V = cp.Variable((m, L.shape[1]))
-    cp.Problem(cp.Maximize(c0 - cp.sum_squares(V) / 4), [V @ L.T == 2 * G]).solve(solver=solver)
-    Wv, Vv = W.value, V.value
-    scale = max(1.0, float(np.linalg.norm(S, 2)), float(np.abs(G).max()), abs(c0))
-    return LSQCertificate(W=Wv, primal_value=float(np.sum((Wv @ L) ** 2) - 2 * np.sum(G * Wv) + c0),
-                          dual_value=float(c0 - np.sum(Vv**2) / 4),
-                          dual_residual=float(np.max(np.abs(Vv @ L.T - 2 * G))),
-                          stationarity_residual=float(np.max(np.abs(2 * (Wv @ S - G)))), tol=CERT_RTOL * scale * n)
-
 
 @register_check("ZP-P5", "convex", "for fixed D: B and E least squares certified (primal, dual, gap); claimed and spare-capacity D")
 def zp_p5_convex(ctx: CheckContext) -> CheckResult:

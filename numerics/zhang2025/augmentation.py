@@ -13,10 +13,10 @@ z = E o + D(q + eps) carries o. That is the counterexample; the repair keeps B(C
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize
 
 from numerics import linear_lam as ll
 from numerics.instances import LinearLAMInstance, float_tolerance, linear_lam_instances
+from numerics.optimize import minimize_blocks, n_params
 from numerics.probes import nmse
 from numerics.search import DEFAULT_EXAMPLES, search_counterexample
 from theory.checks import CheckContext, CheckResult, judged, register_check
@@ -119,24 +119,11 @@ def paper_like_counterexample(s2: float = 0.01) -> dict:
 def optimise_aug(m: ll.TransitionMoments, d_z: int, s2: float, seed: int, iters: int = 20000):
     """L-BFGS on L_aug over (A, B, C, D) from a random start. Returns (value, A, B, C, D)."""
     d = m.d_o
-    rng = np.random.default_rng(seed)
     shapes = ((d, d), (d, d_z), (d_z, d), (d_z, d))
-    sizes = [a * b for a, b in shapes]
-
-    def unpack(x):
-        out, i = [], 0
-        for (a, b), n in zip(shapes, sizes):
-            out.append(x[i:i + n].reshape(a, b))
-            i += n
-        return out
-
-    def f(x):
-        val, *g = aug_loss_and_grad(*unpack(x), m, s2)
-        return val, np.concatenate([gi.ravel() for gi in g])
-
-    res = minimize(f, 0.5 * rng.normal(size=sum(sizes)), jac=True, method="L-BFGS-B",
-                   options={"gtol": 1e-12, "ftol": 1e-16, "maxiter": iters, "maxcor": 30})
-    return float(res.fun), *unpack(res.x)
+    start = 0.5 * np.random.default_rng(seed).normal(size=n_params(shapes))
+    value, mats = minimize_blocks(lambda A, B, C, D: aug_loss_and_grad(A, B, C, D, m, s2), shapes, [start],
+                                  {"maxiter": iters})
+    return (value, *mats)
 
 
 @register_check("ZP-P4", "numeric", "Monte-Carlo identity; minimisers of L_aug over the domain: A = I, and C + D = 0 as written?")

@@ -154,3 +154,23 @@ def test_e1_to_e6_trained_checks() -> None:
            "ZP-E4": ge.zp_e4_trained, "ZP-E5": ge.zp_e5_trained, "ZP-E6": ge.zp_e6_trained}
     got = {cid: fn(CTX).status for cid, fn in fns.items()}
     assert got == expected
+
+
+@pytest.mark.theorem("ZP-E4")
+def test_e4_repair_flat_above_d_a_and_rising_below():
+    from numerics.zhang2025.experiments import zp_e4_repair_numeric
+
+    res = zp_e4_repair_numeric(CheckContext(scale="ci", seed=0))
+    assert res.status == "confirms", res.detail
+    below = [r["nmse_a"] for r in res.measured["rows"] if r["d_z"] == 4]
+    assert below[0] == pytest.approx(0.5, abs=1e-6)  # d_z = 4 of d_a = 8 isotropic action directions at chi = 0
+
+
+@pytest.mark.theorem("ZP-E6")
+def test_e6_repair_threshold_at_sigma_squared_minus_one():
+    from numerics.zhang2025.experiments import zp_e6_repair_numeric
+
+    res = zp_e6_repair_numeric(CheckContext(scale="ci", seed=0))
+    assert res.status == "confirms", res.detail
+    by_w = {r["w_eff"]: r["best_llo"] for r in res.measured["rows"] if r["draw"] == 0}
+    assert by_w[2.9] == pytest.approx(1.0, abs=1e-6) and by_w[3.1] == pytest.approx(2.0, abs=1e-6)

@@ -166,7 +166,7 @@ def register_check(claim_id: str, kind: str, title: str, *, target: str = "claim
     def wrap(fn: CheckFn) -> CheckFn:
         name = f"{fn.__module__}:{fn.__qualname__}"
         specs = _REGISTRY.setdefault(claim_id, [])
-        if not any(s.name == name for s in specs):
+        if not any(s.name == name and s.target == target for s in specs):
             specs.append(CheckSpec(claim_id, kind, name, title, fn, target))
         return fn
 

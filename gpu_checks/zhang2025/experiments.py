@@ -269,6 +269,7 @@ def zp_e3_trained(ctx: CheckContext) -> CheckResult:
 # --- ZP-E4 -----------------------------------------------------------------------------------------
 
 @register_check("ZP-E4", "trained", "correlated policy: trained action NMSE (pseudo-latent, random-action eval) vs chi")
+@register_check("ZP-E4", "trained", "repair: the trend appears in training at a fixed step budget", target="repair")
 def zp_e4_trained(ctx: CheckContext) -> CheckResult:
     sc, cfgs, res = training(ctx.scale, ctx.device, ctx.seed, "learned")
     nm: dict[float, list[float]] = {}

@@ -529,3 +529,45 @@ def zp_e6_numeric(ctx: CheckContext) -> CheckResult:
                   "by_weight": dict(zip(map(str, ws), by_w)), "tol": TOL_EXACT},
         figures=(fig,),
     )
+
+
+@register_check("ZP-E4", "numeric", "repair: at the optimum NMSE(a) = 0 for d_z >= d_a and every chi < 1; it rises with chi only for d_z < d_a",
+                target="repair")
+def zp_e4_repair_numeric(ctx: CheckContext) -> CheckResult:
+    chis = [0.0, 0.3, 0.6, 0.9, 0.95]
+    rows = e4_rows(_d_o(ctx), 8, (4, 8, 12), chis, _rng(ctx, 7))
+    flat = max(max(r["nmse_a"], r["nmse_a_shifted"]) for r in rows if r["d_z"] >= 8)
+    below = [r["nmse_a"] for r in rows if r["d_z"] == 4]
+    rising = all(b2 > b1 + TOL_EXACT for b1, b2 in zip(below, below[1:]))
+    return judged(
+        "numeric", flat <= TOL_EXACT and rising,
+        f"d_z >= d_a: max NMSE(a) over chi in {chis} and shifted optima = {flat:.1e} (<= {TOL_EXACT}); d_z = 4 < d_a: NMSE(a) "
+        f"rises strictly with chi ({', '.join(f'{b:.3f}' for b in below)})",
+        counterexample={"max_nmse_flat": flat, "below": below},
+        measured={"rows": rows},
+    )
+
+
+@register_check("ZP-E6", "numeric", "repair: the other-agent noise is excluded iff w_eff > sigma_exo^2 - 1 (closed form, both sides)",
+                target="repair")
+def zp_e6_repair_numeric(ctx: CheckContext) -> CheckResult:
+    rng = _rng(ctx, 9)
+    d_o = _d_o(ctx)
+    d_zs = [4, 8, 12, 16]
+    rows = []
+    for draw in range(3 if ctx.scale == "ci" else 10):
+        XY = orthonormal(rng, d_o, 16)  # one QR: X and Y0 exactly orthogonal, as the threshold assumes
+        p2 = exo_process(XY[:, :8], XY[:, 8:], 2.0)
+        for w in (0.72, 2.9, 3.1, 16.0):  # 0.72: 1% labels, unit weight; 16 = d_o/d_a of Zhang's per-dimension units
+            rows.append({"draw": draw, "w_eff": w, "best_llo": e6_best(p2, w, d_zs)[0]})
+    below = [r["best_llo"] for r in rows if r["w_eff"] < 3]
+    above = [r["best_llo"] for r in rows if r["w_eff"] > 3]
+    ok = max(below) <= 1.0 + TOL_EXACT and min(above) >= 2.0 - TOL_EXACT
+    return judged(
+        "numeric", ok,
+        f"sigma_exo = 2, X orthogonal to Y0: best LLO over d_z is <= {max(below):.3f} for w_eff in (0.72, 2.9) and >= "
+        f"{min(above):.3f} for w_eff in (3.1, 16): the switch sits at w_eff = sigma_exo^2 - 1 = 3 (action eigenvalue 1 + w "
+        f"against noise 4), whatever the label fraction under labelled averaging",
+        counterexample={"rows": rows},
+        measured={"rows": rows},
+    )

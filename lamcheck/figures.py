@@ -14,7 +14,8 @@ def render(fig: FigureSpec, directory: Path) -> Path:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    f, ax = plt.subplots(figsize=(6.4, 4.2), dpi=110)
+    n_rows = (len(fig.series) + 1) // 2  # legend rows below the axes (it never hides data there)
+    f, ax = plt.subplots(figsize=(6.4, 4.2 + 0.22 * n_rows), dpi=110)
     for s in fig.series:
         y = np.asarray(s.y, dtype=float)
         if s.yerr is not None and "o" in s.style:
@@ -32,7 +33,7 @@ def render(fig: FigureSpec, directory: Path) -> Path:
     ax.set_xlabel(fig.xlabel)
     ax.set_ylabel(fig.ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     f.tight_layout()
     path = directory / f"{fig.name}.png"
     f.savefig(path)

@@ -1,0 +1,171 @@
+"""Zhang et al. 2025, ZP-E7 (Sec. 5, Table 1): the non-linear 4x4 grid world rebuilt in
+gpu_checks/zhang2025/gridworld.py — data generator, VQ straight-through, metric normalisers, and the
+ci-scale trained check (slow)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gpu_checks.zhang2025 import gridworld as gw
+from theory.checks import CheckContext
+
+
+# --- data generator ----------------------------------------------------------------------------------
+
+@pytest.mark.theorem("ZP-E7")
+@given(r=st.integers(0, 2), c=st.integers(0, 3), a=st.integers(0, 4))
+@settings(max_examples=60)
+def test_pixel_moves_and_clipping(r: int, c: int, a: int) -> None:
+    new = gw.step_positions(np.array([[r, c]]), np.array([a]))[0]
+    dr, dc = [(-1, 0), (1, 0), (0, -1), (0, 1), (0, 0)][a]
+    assert tuple(new) == (min(max(r + dr, 0), 2), min(max(c + dc, 0), 3))
+
+
+def test_corner_clipping_explicit() -> None:
+    pos = np.array([[0, 0]] * 5)
+    assert gw.step_positions(pos, np.arange(5)).tolist() == [[0, 0], [1, 0], [0, 0], [0, 1], [0, 0]]
+    pos = np.array([[2, 3]] * 5)
+    assert gw.step_positions(pos, np.arange(5)).tolist() == [[1, 3], [2, 3], [2, 2], [2, 3], [2, 3]]
+
+
+def test_snake_is_a_cycle_of_legal_moves() -> None:
+    assert sorted(gw.SNAKE) == [(r, c) for r in range(3) for c in range(4)]
+    pos = np.array(gw.SNAKE)
+    nxt = gw.step_positions(pos, gw.snake_action(pos))
+    assert [tuple(p) for p in nxt] == gw.SNAKE[1:] + gw.SNAKE[:1]
+
+
+@pytest.mark.theorem("ZP-E7")
+def test_trajectories_pixel_and_noise_row_statistics() -> None:
+    rng = np.random.default_rng(0)
+    obs, acts = gw.trajectories(rng, 200, 30, intensity=2.0)
+    top = obs[..., : gw.N_TOP]
+    assert np.all(top.sum(-1) == 1.0) and set(np.unique(top)) == {0.0, 1.0}
+    assert np.all(np.argmax(obs[:, 0, : gw.N_TOP], -1) == 1 * 4 + 1)  # start at the centre cell (1, 1)
+    # consecutive frames follow the recorded action with clipping
+    idx = np.argmax(top, -1)
+    pos = np.stack([idx // 4, idx % 4], -1)
+    moved = gw.step_positions(pos[:, :-1].reshape(-1, 2), acts.reshape(-1)).reshape(pos[:, 1:].shape)
+    assert np.array_equal(moved, pos[:, 1:])
+    noise = obs[..., gw.N_TOP:].reshape(-1)
+    assert set(np.unique(noise)) == {0.0, 2.0}
+    # Bernoulli(0.5) x 2: mean 1, variance 1; n = 24000 pixels -> standard error 1/sqrt(n) = 0.0065, 5 se margin
+    assert abs(noise.mean() - 1.0) < 0.033 and abs(noise.var() - 1.0) < 0.033
+    assert np.all(gw.trajectories(rng, 5, 10, intensity=0.0)[0][..., gw.N_TOP:] == 0.0)
+
+
+def test_correlated_policy_follows_snake_95_percent() -> None:
+    obs, acts = gw.trajectories(np.random.default_rng(1), 400, 40, 1.0, policy="correlated")
+    idx = np.argmax(obs[:, :-1, : gw.N_TOP], -1).reshape(-1)
+    snake = gw.snake_action(np.stack([idx // 4, idx % 4], -1))
+    # follow w.p. 0.95 + 0.05/5 (random action equal to the snake action): 0.96; n = 15600, se 0.0016
+    assert abs(np.mean(snake == acts.reshape(-1)) - 0.96) < 0.01
+
+
+# --- model pieces ------------------------------------------------------------------------------------
+
+def test_vq_straight_through() -> None:
+    torch.manual_seed(0)
+    z_e = torch.randn(2, 7, gw.D_LAT, requires_grad=True)
+    cb = torch.randn(2, gw.CODES, gw.D_LAT, requires_grad=True)
+    z, idx, vq = gw.quantise(z_e, cb)
+    d = torch.cdist(z_e, cb)
+    assert torch.equal(idx, d.argmin(-1))
+    assert torch.allclose(z, cb[torch.arange(2)[:, None], idx], atol=1e-6)  # forward value = nearest code
+    z.sum().backward()
+    assert torch.allclose(z_e.grad, torch.ones_like(z_e))  # straight-through: identity gradient to z_e
+    assert cb.grad is None or torch.count_nonzero(cb.grad) == 0  # the ST path gives the codebook no gradient
+    # vq loss = (0.1 + 0.025) * mean squared distance to the chosen code
+    assert vq.detach().numpy() == pytest.approx(((gw.BETA_CB + gw.BETA_COMMIT) * d.min(-1).values ** 2).mean(-1).detach().numpy(), rel=1e-5)
+
+
+def test_roll_columns_is_periodic_shift() -> None:
+    x = torch.arange(16.0).view(1, 1, 16).repeat(1, 2, 1)
+    out = gw.roll_columns(x, torch.tensor([[1, -1]]))
+    assert out[0, 0].view(4, 4).tolist() == torch.roll(torch.arange(16.0).view(4, 4), 1, 1).tolist()
+    assert out[0, 1].view(4, 4).tolist() == torch.roll(torch.arange(16.0).view(4, 4), -1, 1).tolist()
+
+
+# --- metric normalisers --------------------------------------------------------------------------------
+
+@pytest.mark.theorem("ZP-E7")
+def test_normalisers_on_oracle_and_no_information_predictors() -> None:
+    rng = np.random.default_rng(3)
+    obs, acts = gw.trajectories(rng, 300, 40, intensity=1.0)
+    o, n, a, _ = gw.pairs(obs, acts)
+    # the exact no-action MSE: interior cells 0.8/12, uniform stationary law over the 12 cells gives ~0.061
+    c0 = gw.no_action_mse(o)
+    assert 0.055 < c0 < 0.067
+    # oracle (knows o'): both losses 0
+    ctrl, stoch = gw.losses(n.copy(), n, o, 1.0)
+    assert ctrl == 0.0 and stoch == 0.0
+    # no-information predictor: E[o'|o] on the top region, c/2 on the noise row -> both ~1 (sampling error only)
+    idx = np.argmax(o[:, : gw.N_TOP], -1)
+    pos = np.stack([idx // 4, idx % 4], -1)
+    pred = np.zeros_like(n)
+    for act in range(5):
+        nxt = gw.step_positions(pos, np.full(len(pos), act))
+        pred[np.arange(len(pos)), nxt[:, 0] * 4 + nxt[:, 1]] += 0.2
+    pred[:, gw.N_TOP:] = 0.5
+    ctrl, stoch = gw.losses(pred, n, o, 1.0)
+    # 11700 pairs: relative sampling error of the mean ~ 1/sqrt(11700) * (sd/mean ~ 1) ~ 0.01; margin 0.05
+    assert ctrl == pytest.approx(1.0, abs=0.05) and stoch == pytest.approx(1.0, abs=0.05)
+    # anti-oracle on the noise row (predicts 1 - noise): MSE = c^2 -> stochastic loss 4
+    anti = n.copy()
+    anti[:, gw.N_TOP:] = 1.0 - n[:, gw.N_TOP:]
+    assert gw.losses(anti, n, o, 1.0)[1] == pytest.approx(4.0)
+    assert gw.losses(n.copy(), n, o, 0.0)[1] is None
+
+
+@pytest.mark.theorem("ZP-E7")
+def test_judge_ordering() -> None:
+    assert gw.judge_ordering(np.array([0.1, 0.2]), np.array([0.3, 0.4])) == "holds"
+    assert gw.judge_ordering(np.array([0.5, 0.6]), np.array([0.3, 0.4])) == "fails"
+    assert gw.judge_ordering(np.array([0.1, 0.35]), np.array([0.3, 0.4])) == "undecided"
+
+
+@pytest.mark.theorem("ZP-E7")
+def test_tiny_training_runs_and_reports_table() -> None:
+    """A 30-update smoke run of the batched trainer: finite metrics for every setting and seed."""
+    import dataclasses
+
+    orig = gw.Scale.at
+    try:
+        gw.Scale.at = classmethod(lambda cls, s: dataclasses.replace(orig("ci"), n_traj=20, T=10, steps=30, n_test=200))  # type: ignore[method-assign]
+        tr = gw.train_all("ci", "cpu", 0)
+    finally:
+        gw.Scale.at = orig  # type: ignore[method-assign]
+    assert len(tr.ctrl) == 3 * len(gw.SETTINGS) and np.all(np.isfinite(tr.ctrl))
+    assert np.isnan(tr.stoch[: 3]).all() and np.all(np.isfinite(tr.stoch[3:]))
+    rows = gw.table(tr)
+    assert [r["setting"] for r in rows] == [s.name for s in gw.SETTINGS]
+    assert torch.get_num_threads() >= 1
+
+
+# --- the ci-scale trained check -------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.theorem("ZP-E7")
+def test_zp_e7_trained_ci() -> None:
+    r = gw.zp_e7_trained(CheckContext(scale="ci", seed=0))
+    verdicts = {v["ordering"]: v["verdict"] for v in r.measured["orderings"]}
+    assert r.status == STATUS_CI
+    for k, v in EXPECTED_CI.items():
+        assert verdicts[k] == v, (k, verdicts[k])
+
+
+#: Observed at ci scale, seed 0 (3 seeds per setting): with noise in the frame the 5 codes go to the noise row
+#: (controllable loss ~1.0 for base/high/aug/1%), so the orderings among noisy settings are seed-dependent ties.
+STATUS_CI = "undecided"
+EXPECTED_CI = {
+    "ctrl(no noise) < ctrl(base)": "holds",
+    "ctrl(base) < ctrl(high noise)": "undecided",
+    "ctrl(base) < ctrl(correlated)": "holds",
+    "stoch(base) < stoch(augmentation)": "holds",
+    "ctrl(augmentation) < ctrl(base)": "undecided",
+    "ctrl(1% labels) < ctrl(base)": "undecided",
+}

@@ -73,6 +73,27 @@ def summary_table(reports: Sequence[ClaimReport]) -> str:
     return "\n".join(lines)
 
 
+def contributions_json(reports: Sequence[ClaimReport]) -> list[dict]:
+    """Contribution-level claims of the audited papers, each with the verdicts of the claims covering it."""
+    from theory.ledger import CONTRIBUTIONS
+
+    by_id = {rep.claim.id: rep for rep in reports}
+    papers = {rep.claim.paper for rep in reports}
+    out = []
+    for c in CONTRIBUTIONS:
+        if c.paper not in papers:
+            continue
+        cover = [{"id": cid, "verdict": by_id[cid].verdict if cid in by_id else "not-run",
+                  "repair_verdict": by_id[cid].repair_verdict if cid in by_id else None} for cid in c.covered_by]
+        out.append({"paper": c.paper, "text": c.text, "covered_by": cover})
+    return out
+
+
+def _cover_text(cover: dict) -> str:
+    rv = f", repair {cover['repair_verdict']}" if cover.get("repair_verdict") else ""
+    return f"{cover['id']} ({cover['verdict']}{rv})"
+
+
 def markdown(reports: Sequence[ClaimReport], env: dict, tests: dict[str, list[str]], seconds: float) -> str:
     counts = Counter(rep.verdict for rep in reports)
     out = ["# lamcheck audit report", "",
@@ -86,6 +107,12 @@ def markdown(reports: Sequence[ClaimReport], env: dict, tests: dict[str, list[st
         rv = f" (repair: {rep.repair_verdict})" if rep.repair_verdict else ""
         out.append(f"| [{rep.claim.id}](#{rep.claim.id.lower()}) | {rep.claim.paper} | {rep.claim.provenance} | "
                    f"**{rep.verdict}**{rv} | {checks} | {rep.claim.title} |")
+    contributions = contributions_json(reports)
+    if contributions:
+        out += ["", "## Contribution-level claims", "",
+                "These have no id of their own; the evidence is the verdicts of the claims that cover them.", "",
+                "| paper | contribution | covered by |", "|---|---|---|"]
+        out += [f"| {c['paper']} | {c['text']} | {'; '.join(_cover_text(x) for x in c['covered_by'])} |" for c in contributions]
     for rep in reports:
         c = rep.claim
         out += ["", f"## {c.id}", "", f"**{c.title}** — {c.paper}, {c.where}. Provenance: `{c.provenance}`"
@@ -122,6 +149,7 @@ def write_report(out_dir: Path, reports: Sequence[ClaimReport], env: dict, tests
                 for f in r.figures:
                     render(f, tmp / "figures")
         data = {"claims": [claim_json(rep, tests.get(rep.claim.id, [])) for rep in reports],
+                "contributions": contributions_json(reports),
                 "environment": env, "seconds": round(seconds, 2)}
         (tmp / "report.json").write_text(json.dumps(_jsonable(data), indent=1))
         (tmp / "report.md").write_text(markdown(reports, env, tests, seconds))

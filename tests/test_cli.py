@@ -51,6 +51,8 @@ def test_audit_writes_the_report_contract(tmp_path, capsys):
     assert all({"kind", "status", "detail"} <= set(c) for c in zp["checks"])
     assert la["verdict"] == "not-run" and la["provenance"] == "reconstructed"
     assert {"versions", "seed", "device", "commit"} <= set(data["environment"])
+    pca = next(c for c in data["contributions"] if "PCA reduction" in c["text"])
+    assert {"id": "ZP-P2", "verdict": "verified", "repair_verdict": None} in pca["covered_by"]
     assert data["environment"]["versions"]["torch"].startswith("2.")
     md = (out / "report.md").read_text()
     assert "| [ZP-P2](#zp-p2) | zhang2025 | paper | **verified**" in md

@@ -110,3 +110,11 @@ def test_proofs_md_has_a_section_per_claim_stating_its_provenance():
     assert set(sections) == set(LEDGER)
     for cid, body in sections.items():
         assert f"`{LEDGER[cid].provenance}`" in body, cid
+
+
+def test_zhang_contribution_level_claims_are_covered_by_ledger_claims():
+    from theory.ledger import CONTRIBUTIONS
+
+    zp = [c for c in CONTRIBUTIONS if c.paper == "zhang2025"]
+    assert len(zp) == 6  # the brief's six contribution-level claims
+    assert all(c.covered_by and set(c.covered_by) <= set(LEDGER) for c in zp)

@@ -79,3 +79,13 @@ class Claim:
             raise LedgerError(f"{self.id}: ids of {self.paper} start with {ID_PREFIX[self.paper]!r}")
         if not self.statement.strip():
             raise LedgerError(f"{self.id}: empty statement")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A contribution-level claim of a paper: no id of its own (the briefs cover it by other claims),
+    so its evidence is the verdicts of the claims in ``covered_by``."""
+
+    paper: str
+    text: str
+    covered_by: tuple[str, ...]

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from theory.claims import PAPERS, Claim, LedgerError
+from theory.claims import PAPERS, Claim, Contribution, LedgerError
 from theory.checks import registered_checks
 from theory.ledger import lachapelle2025, lee2026, zhang2025
 
@@ -31,6 +31,12 @@ def _index() -> dict[str, Claim]:
 
 
 LEDGER: dict[str, Claim] = _index()
+
+CONTRIBUTIONS: tuple[Contribution, ...] = tuple(
+    c for mod in (zhang2025, lachapelle2025, lee2026) for c in getattr(mod, "CONTRIBUTIONS", ()))
+for _c in CONTRIBUTIONS:
+    if not set(_c.covered_by) <= set(LEDGER):
+        raise LedgerError(f"contribution {_c.text[:40]!r} cites unknown ids {sorted(set(_c.covered_by) - set(LEDGER))}")
 
 
 class UnknownClaimError(KeyError):

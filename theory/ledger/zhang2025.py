@@ -10,7 +10,7 @@ L(A,B,C,D) = E||o_hat' - o'||^2.
 
 from __future__ import annotations
 
-from theory.claims import Assumption, Claim, Repair
+from theory.claims import Assumption, Claim, Contribution, Repair
 
 P = "zhang2025"
 
@@ -265,4 +265,17 @@ CLAIMS: tuple[Claim, ...] = (
             "more noise information; augmentation and 1% action prediction help (Table 1 orderings)."
         ),
     ),
+)
+
+#: Contribution-level claims (brief §3, "no separate ids; covered by the claims cited") [paper].
+CONTRIBUTIONS: tuple[Contribution, ...] = (
+    Contribution(P, "Linear LAM preserves the essence of practical LAMs (App. A lists the gaps).", ("ZP-E7",)),
+    Contribution(P, "The PCA reduction justifies LAMs when controllable changes dominate the variance of frame changes.",
+                 ("ZP-P1", "ZP-P2", "ZP-C1", "ZP-C2", "ZP-C3")),
+    Contribution(P, "Correlation between o and a reduces the focus on controllable changes, so random policies are preferred.",
+                 ("ZP-P3", "ZP-E4")),
+    Contribution(P, "Augmentation mitigates over-parameterisation and improves the semantics of the latent.",
+                 ("ZP-O1", "ZP-P4", "ZP-E5")),
+    Contribution(P, "An action-prediction head prioritises controllable changes.", ("ZP-P5", "ZP-E6")),
+    Contribution(P, "The findings carry over to a non-linear LAM.", ("ZP-E7",)),
 )

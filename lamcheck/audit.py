@@ -37,8 +37,9 @@ class ClaimReport:
 
 
 def _gpu_only(spec: CheckSpec, ctx: CheckContext) -> bool:
-    """Trained checks at full scale need CUDA; on CPU they are skipped with a recorded reason."""
-    return spec.kind == "trained" and ctx.full and not ctx.cuda_available
+    """Trained checks at full scale need CUDA; without it they are skipped with a recorded reason,
+    unless the user chose the CPU explicitly (``--device cpu``)."""
+    return spec.kind == "trained" and ctx.full and not ctx.cuda_available and not ctx.cpu_full_ok
 
 
 def run_claim(claim: Claim, tiers: Sequence[str], ctx: CheckContext,
@@ -51,7 +52,7 @@ def run_claim(claim: Claim, tiers: Sequence[str], ctx: CheckContext,
         if on_start:
             on_start(spec)
         if _gpu_only(spec, ctx):
-            result = replace(skipped(spec.kind, "full-scale training needs CUDA; none available (run with a GPU)"),
+            result = replace(skipped(spec.kind, "full-scale training needs CUDA; none available (use a GPU, or --device cpu to train on the CPU)"),
                              name=spec.name)
         else:
             result = spec.run(ctx)

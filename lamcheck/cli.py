@@ -144,7 +144,8 @@ def cmd_audit(args) -> int:
     def on_check(spec, result) -> None:
         print(f"          -> {result.status} ({time.perf_counter() - state['t']:.1f} s)", file=sys.stderr, flush=True)
 
-    ctx = CheckContext(scale=args.scale, device=device, seed=seed, progress=note, cuda_available=cuda)
+    ctx = CheckContext(scale=args.scale, device=device, seed=seed, progress=note, cuda_available=cuda,
+                       cpu_full_ok=args.device == "cpu")
     reports, seconds = run_audit(claims, tiers, ctx, on_check=on_check, on_start=on_start)
     env = environment(seed, device, args.scale)
     write_report(out, reports, env, theorem_tests(), seconds)

@@ -58,3 +58,13 @@ def test_audit_writes_the_report_contract(tmp_path, capsys):
     assert "| [ZP-P2](#zp-p2) | zhang2025 | paper | **verified**" in md
     summary = capsys.readouterr().out
     assert "ZP-P2" in summary and "1 verified" in summary and "1 not-run" in summary
+
+
+def test_full_scale_training_without_cuda_is_not_run_unless_cpu_is_chosen(monkeypatch):
+    from lamcheck.audit import run_claim
+    from theory.checks import CheckContext
+    from theory.ledger import get_claim
+
+    auto = run_claim(get_claim("ZP-P1"), ["trained"], CheckContext(scale="full", cuda_available=False))
+    assert auto.verdict == "not-run" and auto.results[0].status == "skipped"
+    assert "--device cpu" in auto.results[0].detail

@@ -107,6 +107,7 @@ class CheckContext:
     seed: int = 0
     progress: Callable[[str], None] = _noop
     cuda_available: bool = False
+    cpu_full_ok: bool = False  # the user asked for full-scale training on the CPU explicitly
 
     def __post_init__(self) -> None:
         if self.scale not in SCALES:

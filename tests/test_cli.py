@@ -62,7 +62,10 @@ def test_audit_writes_the_report_contract(tmp_path, capsys):
 
 def test_full_scale_training_without_cuda_is_not_run_unless_cpu_is_chosen(monkeypatch):
     from lamcheck.audit import run_claim
+    from lamcheck.registry import load_checks
     from theory.checks import CheckContext
+
+    load_checks()
     from theory.ledger import get_claim
 
     auto = run_claim(get_claim("ZP-P1"), ["trained"], CheckContext(scale="full", cuda_available=False))

@@ -145,6 +145,22 @@ def _leak_figure(seed: int) -> FigureSpec:
                       caption="d_o=16, d_s=d_x=4, d_a=3, sigma_a=1, A6. Closed form at the PCA optimum (EX-T2).")
 
 
+def _leak_vs_sigma_figure(seed: int) -> FigureSpec:
+    """Leakage against sigma_xi at k = d_a and k = d_a + 1, without (A6) and with overlap (EX-T2b):
+    a step at sigma_xi = sigma_a without overlap; leakage from any sigma_xi > 0 with it."""
+    sig = list(np.round(np.linspace(0.05, 2.5, 50), 3))
+    series = []
+    for label, make in (("no overlap", lambda s: m.orthonormal_process(16, 4, 4, 3, 1.0, s, seed=seed)),
+                        ("overlap 0.3", lambda s: m.overlapping_process(16, 4, 4, 3, 1.0, s, 0.3, seed=seed))):
+        for k in (3, 4):
+            series.append(Series(f"{label}, k={k}", sig, [leak_at(make(s), k) for s in sig],
+                                 style="-" if label == "no overlap" else "--"))
+    return FigureSpec(name="lee2026_leak_vs_sigma", title="EX-T2/EX-T2b: optimal-LAM leakage vs sigma_xi (reconstructed model)",
+                      xlabel="sigma_xi (sigma_a = 1)", ylabel="E_leak = 1 - NMSE(xi | z, o)", series=tuple(series),
+                      caption="d_o=16, d_s=d_x=4, d_a=3. Without overlap (A6) leakage at k = d_a switches on at sigma_xi = "
+                              "sigma_a; with overlapping action/exogenous pixels it is positive for every sigma_xi > 0.")
+
+
 @register_check("EX-T2", "numeric", "leak at any minimiser = closed form; > 0 iff U_k^T U_x Sigma_xi != 0")
 def ex_t2_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(m.exo_processes(), t2_violation, max_examples=DEFAULT_EXAMPLES[ctx.scale])
@@ -163,7 +179,7 @@ def ex_t2_numeric(ctx: CheckContext) -> CheckResult:
                  if ok else f"violated: {out.detail}; special case err {sc_err}"),
         counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else None,
         measured={"instances": out.examples, "special_case_max_err": sc_err, "special_case_W2_max_err": sc_err_w2},
-        figures=(_leak_figure(ctx.seed),),
+        figures=(_leak_figure(ctx.seed), _leak_vs_sigma_figure(ctx.seed)),
     )
 
 

@@ -148,12 +148,16 @@ def certified_lsq(S: np.ndarray, G: np.ndarray, c0: float, solver: str = "CLARAB
     keep = w > 1e-12 * max(1.0, float(w.max()))
     L = Q[:, keep] * np.sqrt(w[keep])
     m, n = G.shape
+    scale = max(1.0, float(np.linalg.norm(S, 2)), float(np.abs(G).max(initial=0.0)), abs(c0))
+    if not keep.any():  # S = 0: the objective is c0 - 2 tr(G W^T), bounded (value c0 at W = 0) iff G = 0
+        return LSQCertificate(W=np.zeros((m, n)), primal_value=c0, dual_value=c0,
+                              dual_residual=float(np.max(np.abs(2 * G), initial=0.0)),
+                              stationarity_residual=float(np.max(np.abs(2 * G), initial=0.0)), tol=CERT_RTOL * scale * n)
     W = cp.Variable((m, n))
     cp.Problem(cp.Minimize(cp.sum_squares(W @ L) - 2 * cp.sum(cp.multiply(G, W)) + c0)).solve(solver=solver)
     V = cp.Variable((m, L.shape[1]))
     cp.Problem(cp.Maximize(c0 - cp.sum_squares(V) / 4), [V @ L.T == 2 * G]).solve(solver=solver)
     Wv, Vv = W.value, V.value
-    scale = max(1.0, float(np.linalg.norm(S, 2)), float(np.abs(G).max()), abs(c0))
     return LSQCertificate(W=Wv, primal_value=float(np.sum((Wv @ L) ** 2) - 2 * np.sum(G * Wv) + c0),
                           dual_value=float(c0 - np.sum(Vv**2) / 4),
                           dual_residual=float(np.max(np.abs(Vv @ L.T - 2 * G))),

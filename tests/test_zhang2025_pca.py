@@ -54,6 +54,21 @@ def test_zp_p1_checks_confirm():
     assert res.measured["K_nonzero_witness_loss_gap"] == pytest.approx(0.25)
 
 
+@pytest.mark.theorem("ZP-P1")
+def test_zp_p1_convex_min_A_is_certified_and_equals_the_pca_objective():
+    res = num.zp_p1_convex(CTX)
+    assert res.status == "confirms" and res.measured["instances"] == 40
+    # explicit: Sigma_o = diag(2, 1), Sigma_r = diag(3, 1), B = e_1, C = 0, D = e_1^T -> value 1, A* = I - e_1 e_1^T
+    m = ll.TransitionMoments.from_change(np.diag([2.0, 1.0]), np.diag([3.0, 1.0]))
+    B, C, D = np.array([[1.0], [0.0]]), np.zeros((1, 2)), np.array([[1.0, 0.0]])
+    A, cert = ll.min_A_certificate(B, C, D, m)
+    assert cert.certified and cert.primal_value == pytest.approx(1.0, abs=cert.tol)
+    assert np.allclose(A, np.diag([0.0, 1.0]), atol=1e-6)
+    # degenerate Sigma_o = 0: the program is trivial (value tr(N Sigma_r N^T)), still certified
+    m0 = ll.TransitionMoments.from_change(np.zeros((2, 2)), np.diag([3.0, 1.0]))
+    assert ll.min_A_certificate(B, C, D, m0)[1].certified
+
+
 @pytest.mark.theorem("ZP-P2")
 def test_zp_p2_explicit_values():
     S = np.diag([4.0, 2.0, 1.0])

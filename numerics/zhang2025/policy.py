@@ -19,7 +19,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from numerics import linear_lam as ll
-from numerics.certificates import LSQCertificate, certified_lsq
+from numerics.linear_lam import min_A_certificate
 from numerics.instances import float_tolerance, int_matrices
 from numerics.search import DEFAULT_EXAMPLES, search_counterexample
 from theory.checks import CheckContext, CheckResult, judged, register_check
@@ -157,14 +157,6 @@ def zp_p3_repair_numeric(ctx: CheckContext) -> CheckResult:
     return judged("numeric", not out.found, f"{out.examples} instances, no violation" if not out.found else out.detail,
                   counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else None,
                   measured={"instances": out.examples})
-
-
-def min_A_certificate(B, C, D, m: ll.TransitionMoments) -> tuple[np.ndarray, LSQCertificate]:
-    """min_A L(A, B, C, D) is the convex least squares min_F tr(F S_oo F^T) - 2 tr(G S_no F^T) + tr(G S_nn G^T)
-    in F = A + BC (G = I - BD); solved and certified by `certified_lsq`. Returns (A, certificate)."""
-    G = np.eye(m.d_o) - B @ D
-    cert = certified_lsq(m.S_oo, G @ m.S_no, float(np.trace(G @ m.S_nn @ G.T)))
-    return cert.W - B @ C, cert
 
 
 @register_check("ZP-P3", "convex", "min_A L certified by cvxpy (primal, explicit dual, gap) vs closed form and paper's term")

@@ -278,6 +278,19 @@ CLAIMS: tuple[Claim, ...] = (
             "the claim needs a fixed, pretrained or stop-gradient target.",
             "The beta-flip statement uses the down-weighting Phi (A6, isotropic), not 'endogenous-representation'.",
         ),
+        repair=Repair(
+            statement=(
+                "The optimum in a fixed representation Phi is PCA of Phi r; Phi U_x = 0 with rank(Phi U_a) = d_a <= k gives "
+                "E_leak = 0 and NMSE(a|z,o) = 0. With Phi = I + (beta-1) G_x G_x^T under A6 and isotropic covariances, the "
+                "capture order flips where beta^2 sigma_xi^2 s_j(U_x)^2 = sigma_a^2 s_i(U_a)^2 (s the column norms of U_a = "
+                "G_s W and U_x); for d_a = d_x = 1: beta = |W| sigma_a / sigma_xi. The written flip beta^2 sigma_xi^2 = "
+                "sigma_a^2 holds iff U_a^T U_a = I."
+            ),
+            note=(
+                "Refuted as written by W = 2, sigma_a = sigma_xi = 1, beta = 3/2 (lee2026 symbolic check): the same "
+                "hidden U_a^T U_a = I as EX-T4."
+            ),
+        ),
     ),
     Claim(
         id="EX-T4", paper=P, where=_RECON + "EX-T4", provenance="reconstructed",
@@ -328,6 +341,15 @@ CLAIMS: tuple[Claim, ...] = (
             "exogenous innovation and x_t-dependence."
         ),
         assumptions=(*_EXO, LINEAR_LAM, ACTION_SUPERVISION),
+        repair=Repair(
+            statement=(
+                "Under A6 (or whenever rank[U_a U_x] = d_a + d_x) with the action captured and k > d_a, the supervised "
+                "readout W_z z = a is free of xi and x_t while the k - d_a spare latent dimensions hold exogenous innovation;"
+                " their x_t-dependence is left free by the loss (allowed, not forced). With overlapping directions the "
+                "readout itself depends on xi (the EX-T4c floor)."
+            ),
+            note="Refuted as written (no A6 in the statement) by U_a = U_x = e1, d_o = 3, k = 2: every optimum's readout is (a + xi)/2 (lee2026 symbolic check).",
+        ),
     ),
     Claim(
         id="EX-T4c", paper=P, where=_RECON + "EX-T4c", provenance="reconstructed",
@@ -358,6 +380,12 @@ CLAIMS: tuple[Claim, ...] = (
             "1/(N p)."
         ),
         assumptions=(*_EXO, LINEAR_LAM, A6_NON_OVERLAP, ISOTROPIC, ACTION_SUPERVISION),
+        repair=Repair(
+            statement=(
+                "With label fraction p and batch size n, the effective supervision weight is lambda p for the masked mean over all samples and lambda (1 - (1-p)^n) for the mean over labelled samples (Zhang's code; = lambda conditioned on the batch holding a label). The threshold conditions become lambda p > lambda^* and lambda (1 - (1-p)^n) > lambda^* respectively."
+            ),
+            note="Refuted as written ('lambda_eff does not depend on p' under labelled averaging) by n = 1, p = 1/2: lambda_eff = lambda/2 (lee2026 symbolic check).",
+        ),
     ),
     Claim(
         id="EX-T5", paper=P, where="reconstructed; this project's optimisation caveat; brief §3.C EX-T5",
@@ -387,5 +415,17 @@ CLAIMS: tuple[Claim, ...] = (
         ),
         assumptions=(EXO_MODEL, LINEAR_LAM, A1_ZERO_MEAN, A2_RANDOM_POLICY, A6_NON_OVERLAP, ISOTROPIC, PAIRED_CONTEXTS),
         notes=("The cross target depends on r^(1) only through a. Possibly a formal counterpart of EX-C3.",),
+        repair=Repair(
+            statement=(
+                "The cross loss alone yields an xi-free optimal latent for every W. Self + cross reconstruction gives the "
+                "action generalised eigenvalue 2 s(U_a)^2 sigma_a^2 against lambda_max(U_x Sigma_xi U_x^T): the action is "
+                "captured iff 2 s_min(U_a)^2 sigma_a^2 > lambda_max(U_x Sigma_xi U_x^T), which is the written 2 sigma_a^2 > "
+                "sigma_xi^2 iff U_a and U_x have orthonormal columns; at equality every mixture is optimal."
+            ),
+            note=(
+                "Refuted as written by W = 2, sigma_a = 1, sigma_xi = 2 (lee2026 symbolic check): the same hidden "
+                "U_a^T U_a = I as EX-T4."
+            ),
+        ),
     ),
 )

@@ -30,7 +30,7 @@ def render(fig: FigureSpec, directory: Path) -> Path:
     if fig.logy:
         ax.set_yscale("log")
     ax.set_title(fig.title, fontsize=10)
-    ax.set_xlabel(fig.xlabel)
+    ax.set_xlabel(fig.xlabel, fontsize=10 if len(fig.xlabel) < 70 else 7)  # long category legends fit the width
     ax.set_ylabel(fig.ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)

@@ -35,3 +35,13 @@ def test_first_counterexample_prefers_exact_checks():
     t = CheckResult(kind="trained", status="refutes", detail="", counterexample={"seed": 3}, name="t")
     n = CheckResult(kind="numeric", status="refutes", detail="", counterexample={"d_o": 2}, name="n")
     assert first_counterexample([t, n]) == {"check": "n", "kind": "numeric", "d_o": 2}
+
+
+def test_judge_facts_confirms_only_when_every_fact_holds():
+    from theory.checks import judge_facts
+
+    ok = judge_facts("symbolic", {"a": True, "b": True}, " (note)", noun="identities")
+    assert ok.status == "confirms" and ok.detail == "2/2 identities hold (note)" and ok.measured["facts"] == {"a": True, "b": True}
+    bad = judge_facts("symbolic", {"a": True, "b": False}, prefix="[reconstructed] ")
+    assert bad.status == "refutes" and bad.counterexample == {"failed": ["b"]}
+    assert bad.detail == "[reconstructed] 1/2 facts hold; failed: ['b']"

@@ -93,6 +93,18 @@ def judged(kind: str, ok: bool, detail: str, *, counterexample: Mapping[str, Any
     return refutes(kind, detail, counterexample or {"summary": detail}, **kw)
 
 
+def judge_facts(kind: str, facts: Mapping[str, bool], note: str = "", *, noun: str = "facts", key: str = "facts",
+                prefix: str = "", counterexample: Mapping[str, Any] | None = None,
+                measured: Mapping[str, Any] | None = None, **kw: Any) -> CheckResult:
+    """Judge named derived facts (name -> bool): ``confirms`` iff every one holds. The detail reads
+    "<prefix>k/n <noun> hold<note>" plus the failed names; the failed names go into the counterexample
+    and all facts into ``measured[key]``."""
+    failed = [k for k, v in facts.items() if not v]
+    detail = f"{prefix}{len(facts) - len(failed)}/{len(facts)} {noun} hold{note}" + (f"; failed: {failed}" if failed else "")
+    return judged(kind, not failed, detail, counterexample={**(counterexample or {}), "failed": failed},
+                  measured={key: dict(facts), **(measured or {})}, **kw)
+
+
 def _noop(_: str) -> None:
     return None
 

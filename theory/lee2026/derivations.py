@@ -15,7 +15,7 @@ from itertools import product
 import numpy as np
 import sympy as sp
 
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 RECON = "[reconstructed] "
 
@@ -45,11 +45,9 @@ def _zero(expr) -> bool:
 
 def _result(facts: dict[str, bool], extra: str = "", measured: dict | None = None,
             counterexample: dict | None = None) -> CheckResult:
-    bad = [f for f, ok in facts.items() if not ok]
-    detail = RECON + (f"{len(facts)}/{len(facts)} derived identities hold: " + "; ".join(facts) if not bad
-                      else f"{len(facts) - len(bad)}/{len(facts)} hold; FAILED: " + "; ".join(bad)) + extra
-    return judged("symbolic", not bad, detail, counterexample={**(counterexample or {}), "failed_facts": bad} if bad else None,
-                  measured={"facts": facts, **(measured or {})})
+    listing = ": " + "; ".join(facts) if all(facts.values()) else ""
+    return judge_facts("symbolic", facts, listing + extra, noun="derived identities", prefix=RECON,
+                       counterexample=counterexample, measured=measured)
 
 
 # --- EX-T2 -------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 RECON = "[reconstructed claim: the paper's formal body was unavailable] "
 
@@ -74,9 +74,7 @@ def derive_t1(k: int = 1) -> dict[str, bool]:
 @register_check("EX-T1", "symbolic", "sympy: A* = P - B(C+DP), L(A*) = tr((I-BD) Sigma_r (I-BD)^T), free of Gamma")
 def ex_t1_symbolic(ctx: CheckContext) -> CheckResult:
     facts = derive_t1(1)
-    bad = [f for f, ok in facts.items() if not ok]
-    return judged("symbolic", not bad, RECON + ("; ".join(facts) if not bad else "failed: " + "; ".join(bad)),
-                  counterexample={"failed_facts": bad} if bad else None, measured={"facts": len(facts)})
+    return judge_facts("symbolic", facts, ": " + "; ".join(facts), noun="derived identities", prefix=RECON)
 
 
 def derive_t4_threshold() -> dict[str, object]:
@@ -126,7 +124,5 @@ def derive_t4_threshold() -> dict[str, object]:
 def ex_t4_symbolic(ctx: CheckContext) -> CheckResult:
     out = derive_t4_threshold()
     facts = {k: v for k, v in out.items() if isinstance(v, bool)}
-    bad = [f for f, ok in facts.items() if not ok]
-    return judged("symbolic", not bad, RECON + ("; ".join(facts) if not bad else "failed: " + "; ".join(bad))
-                  + f"; derived lambda* = {out['lambda*']}",
-                  counterexample={"failed_facts": bad} if bad else None, measured={"lambda_star": str(out["lambda*"])})
+    return judge_facts("symbolic", facts, ": " + "; ".join(facts) + f"; derived lambda* = {out['lambda*']}",
+                       noun="derived identities", prefix=RECON, measured={"lambda_star": str(out["lambda*"])})

@@ -21,7 +21,7 @@ from itertools import product
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 from theory.zhang2025.pca import _explicit_lam, _explicit_points
 
 
@@ -129,11 +129,5 @@ def zp_p4_symbolic(ctx: CheckContext) -> CheckResult:
     for d_o, d_z in ((2, 1),) + (((3, 1),) if ctx.full else ()):
         ctx.progress(f"augmented expectation d_o={d_o}, d_z={d_z}")
         facts.update({f"[{d_o},{d_z}] {k}": v for k, v in derive_augmentation(d_o, d_z).items()})
-    failed = [k for k, v in facts.items() if not v]
-    return judged(
-        "symbolic", not failed,
-        f"{len(facts) - len(failed)}/{len(facts)} identities hold (the expectation identity of the proof sketch; "
-        "the 'C + D = 0' conclusion is checked by the numeric check)" + (f"; failed: {failed}" if failed else ""),
-        counterexample={"summary": "identity failed", "failed": failed},
-        measured={"identities": facts},
-    )
+    return judge_facts("symbolic", facts, " (the expectation identity of the proof sketch; the 'C + D = 0' conclusion "
+                       "is checked by the numeric check)", noun="identities", key="identities")

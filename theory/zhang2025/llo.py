@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def nmse_sym(S_yy: sp.Matrix, S_yz: sp.Matrix, S_zz: sp.Matrix) -> sp.Expr:
@@ -62,12 +62,6 @@ def derive_llo_facts() -> dict[str, bool]:
 @register_check("ZP-D1", "symbolic", "NMSE in [0,1] (Schur complement); MI proxy vs exact Gaussian MI (scalar and 2-dim y)")
 def zp_d1_symbolic(ctx: CheckContext) -> CheckResult:
     facts = derive_llo_facts()
-    core = {k: v for k, v in facts.items()}
-    failed = [k for k, v in core.items() if not v]
-    return judged(
-        "symbolic", not failed,
-        f"{len(facts) - len(failed)}/{len(facts)} facts hold. Supporting claim (not in the ledger statement): the MI proxy "
-        "-1/2 log(NMSE) with total-variance normalisation is the exact Gaussian MI only for scalar y; for dim y = 2, "
-        "x = y_1 + w: proxy 0.1438 vs exact 0.3466 nats",
-        counterexample={"failed": failed}, measured={"facts": facts},
-    )
+    return judge_facts("symbolic", facts, ". Supporting claim (not in the ledger statement): the MI proxy -1/2 log(NMSE) "
+                       "with total-variance normalisation is the exact Gaussian MI only for scalar y; for dim y = 2, "
+                       "x = y_1 + w: proxy 0.1438 vs exact 0.3466 nats")

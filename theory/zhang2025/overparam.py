@@ -13,7 +13,7 @@ from __future__ import annotations
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def derive_overparam(d_o: int, d_z: int) -> dict[str, bool]:
@@ -48,11 +48,5 @@ def zp_o1_symbolic(ctx: CheckContext) -> CheckResult:
     facts: dict[str, bool] = {}
     for d_o, d_z in ((2, 1),) + (((3, 2),) if ctx.full else ()):
         facts.update({f"[{d_o},{d_z}] {k}": v for k, v in derive_overparam(d_o, d_z).items()})
-    failed = [k for k, v in facts.items() if not v]
-    return judged(
-        "symbolic", not failed,
-        f"{len(facts) - len(failed)}/{len(facts)} identities hold (these are the algebra; the optimality of the "
-        "paper's family is decided by the numeric check)" + (f"; failed: {failed}" if failed else ""),
-        counterexample={"summary": "identity failed", "failed": failed},
-        measured={"identities": facts},
-    )
+    return judge_facts("symbolic", facts, " (these are the algebra; the optimality of the paper's family is decided "
+                       "by the numeric check)", noun="identities", key="identities")

@@ -13,7 +13,7 @@ import numpy as np
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def _explicit_points(d: int, correlated: bool) -> list:
@@ -128,13 +128,8 @@ def zp_p1_symbolic(ctx: CheckContext) -> CheckResult:
         facts.update({f"[{d_o},{d_z}] {k}": v for k, v in derive_pca_reduction(d_o, d_z, solve).items()})
     fd_facts, fd_err, note = finite_difference_facts(3, 2, ctx.seed)
     facts.update(fd_facts)
-    failed = [k for k, v in facts.items() if not v]
-    return judged(
-        "symbolic", not failed,
-        f"{len(facts) - len(failed)}/{len(facts)} identities hold" + (f"; failed: {failed}" if failed else ""),
-        counterexample={"summary": "identity failed", "failed": failed},
-        measured={"identities": facts, "finite_difference_max_error": fd_err, **note},
-    )
+    return judge_facts("symbolic", facts, noun="identities", key="identities",
+                       measured={"finite_difference_max_error": fd_err, **note})
 
 
 def rayleigh_tail_identity(d_o: int) -> dict[str, bool]:
@@ -185,10 +180,4 @@ def zp_p2_symbolic(ctx: CheckContext) -> CheckResult:
     scan = np.trace(Sn) - np.einsum("nik,ij,njk->n", Qs, Sn, Qs)
     facts["3x3 explicit: exact tail (d_z=2) <= every sampled projector's loss"] = bool(np.min(scan) >= float(tail_exact) - 1e-12)
     facts["3x3 explicit: sampled minimum within 1e-3 of the exact tail"] = bool(np.min(scan) - float(tail_exact) < 1e-3)
-    failed = [k for k, v in facts.items() if not v]
-    return judged(
-        "symbolic", not failed,
-        f"{len(facts) - len(failed)}/{len(facts)} identities hold" + (f"; failed: {failed}" if failed else ""),
-        counterexample={"summary": "identity failed", "failed": failed},
-        measured={"identities": facts},
-    )
+    return judge_facts("symbolic", facts, noun="identities", key="identities")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judged, register_check
+from theory.checks import CheckContext, CheckResult, judge_facts, judged, register_check
 
 
 def derive_policy(d_o: int, d_a: int, d_z: int) -> dict[str, object]:
@@ -104,6 +104,4 @@ def zp_p3_repair_symbolic(ctx: CheckContext) -> CheckResult:
     facts = {k: v for k, v in derive_policy(2, 1, 1).items() if "paper sign" not in k}
     if ctx.full:
         facts.update({f"[3,1,1] {k}": v for k, v in derive_policy(3, 1, 1).items() if "paper sign" not in k})
-    failed = [k for k, v in facts.items() if not v]
-    return judged("symbolic", not failed, f"{len(facts) - len(failed)}/{len(facts)} identities hold",
-                  counterexample={"failed": failed}, measured={"identities": {k: bool(v) for k, v in facts.items()}})
+    return judge_facts("symbolic", {k: bool(v) for k, v in facts.items()}, noun="identities", key="identities")

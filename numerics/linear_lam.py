@@ -122,11 +122,6 @@ def principal_angles(M1: Array, M2: Array) -> Array:
     return np.arccos(np.clip(s, -1.0, 1.0))  # s descending -> angles ascending
 
 
-def projector_distance(P1: Array, P2: Array) -> float:
-    """||P1 - P2||_F / sqrt(2) = sqrt(sum sin^2 theta_i) for equal-rank orthogonal projectors."""
-    return float(np.linalg.norm(P1 - P2) / np.sqrt(2))
-
-
 def min_A_certificate(B, C, D, m: TransitionMoments) -> tuple[np.ndarray, LSQCertificate]:
     """min_A L(A, B, C, D) is the convex least squares min_F tr(F S_oo F^T) - 2 tr(G S_no F^T) + tr(G S_nn G^T)
     in F = A + BC (G = I - BD); solved and certified by `certified_lsq`. Returns (A, certificate)."""

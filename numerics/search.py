@@ -35,6 +35,10 @@ class SearchOutcome(Generic[T]):
     def found(self) -> bool:
         return self.counterexample is not None
 
+    def witness(self, describe: Callable[[T], dict] = lambda x: x.to_json()) -> dict | None:
+        """The counterexample as report data, ``describe(instance) | {"violation": detail}``; None if none found."""
+        return (describe(self.counterexample) | {"violation": self.detail}) if self.found else None
+
 
 class _Violated(AssertionError):
     pass

@@ -129,9 +129,6 @@ class CheckContext:
     def full(self) -> bool:
         return self.scale == "full"
 
-    def with_progress(self, progress: Callable[[str], None]) -> "CheckContext":
-        return replace(self, progress=progress)
-
 
 CheckFn = Callable[[CheckContext], CheckResult]
 

@@ -30,7 +30,7 @@ def ex_b1_numeric(ctx: CheckContext) -> CheckResult:
     ok = not out.found and err < 1e-12
     return judged("numeric", ok, RECON + f"{out.examples} instances: tail value attained and not beaten; brief setting: "
                   f"max|BD - Pi_k|, |A + BC - (I - Pi_k) P| = {err:.1e}",
-                  counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else None,
+                  counterexample=out.witness(m.process_json_of),
                   measured={"instances": out.examples, "structure_err": err})
 
 

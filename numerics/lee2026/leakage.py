@@ -67,7 +67,7 @@ def ex_t1_numeric(ctx: CheckContext) -> CheckResult:
     return judged("numeric", ok, RECON + (f"{out.examples} instances (d_o<=8, overlap on/off, k below/equal/above d_a, "
                   f"zero/singular covariances): no violation; brief setting, Gamma in {{-0.9,0,0.5,1,1.7}}: minimum "
                   f"spread {spread:.1e}" if ok else f"violated: {out.detail}; spread {spread}"),
-                  counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else None,
+                  counterexample=out.witness(m.process_json_of),
                   measured={"instances": out.examples, "gamma_sweep_minima": vals})
 
 
@@ -177,7 +177,7 @@ def ex_t2_numeric(ctx: CheckContext) -> CheckResult:
                  f"{{0.5, 2}}, all k): max error {sc_err:.1e}. The special case needs U_a^T U_a = I: with W = 2Q the "
                  f"greedy counts are off by {sc_err_w2:.2f} (action eigenvalue 4 sigma_a^2) - reported, the notes imply it."
                  if ok else f"violated: {out.detail}; special case err {sc_err}"),
-        counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else None,
+        counterexample=out.witness(m.process_json_of),
         measured={"instances": out.examples, "special_case_max_err": sc_err, "special_case_W2_max_err": sc_err_w2},
         figures=(_leak_figure(ctx.seed), _leak_vs_sigma_figure(ctx.seed)),
     )
@@ -264,7 +264,7 @@ def ex_t2b_numeric(ctx: CheckContext) -> CheckResult:
                  f"the monotonicity fails between minimisers: eigenvalues (4;1,1,1) give leak {tie['leak_k2']:.2f} at a "
                  f"k=2 minimiser and {tie['leak_k3']:.2f} at a k=3 minimiser (A5 is in the claim's hypotheses)."
                  if ok else f"violated: {out.detail}; generic min leak {worst}"),
-        counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else {"generic": inst},
+        counterexample=out.witness(m.process_json_of) or {"generic": inst},
         measured={"instances": out.examples, "generic_min_leak": worst, "generic_worst_instance": inst,
                   "tie_without_A5": tie, "nongeneric_exception": exc},
     )
@@ -325,7 +325,7 @@ def ex_t2c_numeric(ctx: CheckContext) -> CheckResult:
                  + (f"; but 'NMSE(x_t|z) < 1' fails: {out.detail} — e.g. Gamma = I (no drift) or a top-k subspace of "
                     f"Sigma_Delta that avoids the drift directions. Brief setting (Gamma = 0.5 I, k = 8): NMSE(x_t|z) = "
                     f"{typical:.3f}." if out.found else "; NMSE(x_t|z) < 1 on all instances")),
-        counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else None,
+        counterexample=out.witness(m.process_json_of),
         measured={"value_instances": val.examples, "brief_setting_nmse_x_z_k8": typical},
     )
 
@@ -335,5 +335,5 @@ def ex_t2c_repair_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(m.exo_processes(), t2c_repair_violation, max_examples=DEFAULT_EXAMPLES[ctx.scale])
     return judged("numeric", not out.found,
                   RECON + (f"{out.examples} instances: the iff condition matches the probe" if not out.found else out.detail),
-                  counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else None,
+                  counterexample=out.witness(m.process_json_of),
                   measured={"instances": out.examples})

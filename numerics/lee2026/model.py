@@ -273,6 +273,11 @@ def process_json(proc: ExoProcess, k: int | None = None) -> dict:
     return out
 
 
+def process_json_of(instance: tuple[ExoProcess, int]) -> dict:
+    """`process_json` of a drawn (process, k) instance: the form `SearchOutcome.witness` takes."""
+    return process_json(*instance)
+
+
 def scale_of(proc: ExoProcess) -> float:
     """Magnitude of the terms in the loss identities: (1 + ||P||)^2 (1 + ||Sigma_r||)."""
     return (1 + np.linalg.norm(proc.P, 2)) ** 2 * (1 + np.linalg.norm(proc.Sigma_r, 2))

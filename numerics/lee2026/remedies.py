@@ -428,7 +428,7 @@ def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
                   f"loss = tail(Phi Sr Phi^T), leak 0, NMSE(a|z,o) 0; beta sweep (k=d_a=2): {flips} flips at "
                   f"beta^2 sigma_xi^2 = sigma_a^2 (U_a orthonormal, as in EX-T2's special case). Caveat (b): Phi = 0 "
                   f"gives loss {collapse:.1f} (collapse) - needs a fixed Phi." if ok else f"{out.detail}; flips {flips}"),
-                  counterexample=(m.process_json(*out.counterexample) | {"violation": out.detail}) if out.found else ({"flips": flips} if not ok else None),
+                  counterexample=out.witness(m.process_json_of) or ({"flips": flips} if not ok else None),
                   measured={"instances": out.examples, "beta_sweep": flips, "collapse_loss": collapse}, figures=(fig,))
 
 

@@ -106,7 +106,7 @@ def zp_c1_numeric(ctx: CheckContext) -> CheckResult:
           f"hold (L* by d_z: {[round(r['L_star'], 6) for r in pd['rows']]}, LLO: {[round(r['llo'], 4) for r in pd['rows']]}). "
           "(4)'s 'first d_z components' is unique only with an eigen-gap; the paper's Sigma_q = X X^T has all d_a "
           "eigenvalues tied." if out.found else f"{out.examples} instances, all sub-statements hold")),
-        counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else None,
+        counterexample=out.witness(),
         measured={"instances": out.examples, "paper_domain": pd},
     )
 
@@ -116,7 +116,7 @@ def zp_c1_repair_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(linear_lam_instances(noise_kinds=("none",)), lambda i: c1_violation(i, repaired=True),
                                 max_examples=DEFAULT_EXAMPLES[ctx.scale])
     return judged("numeric", not out.found, f"{out.examples} instances, all repaired sub-statements hold" if not out.found else out.detail,
-                  counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else None,
+                  counterexample=out.witness(),
                   measured={"instances": out.examples})
 
 
@@ -182,7 +182,7 @@ def zp_c2_numeric(ctx: CheckContext) -> CheckResult:
          "exactly sigma^2 (d_o - d_z) > 0. 'Robust up to sigma ~ 0.5': at the population optimum LLO (ZP-E2 protocol) "
          "is 2 for every sigma in [0, 1.5] when d_z >= d_a, so the 0.5 threshold depends on training (ZP-E2), not on "
          "the optimum.") if not out.found else f"violated: {out.detail}",
-        counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else {"sweep_flat": flat},
+        counterexample=out.witness() or {"sweep_flat": flat},
         measured={"instances": out.examples, "sweep": {str(k): v for k, v in sw.items()}},
         figures=(fig,),
     )

@@ -97,6 +97,6 @@ def zp_d1_numeric(ctx: CheckContext) -> CheckResult:
          f"Supporting MI proxy (not in the ledger statement) is not the exact Gaussian MI for vector targets: "
          f"q in R^8 from 4 of its coordinates: proxy {mi['proxy_partial_copy']:.4f} nats vs exact infinite")
         if not out.found else f"violated: {out.detail}",
-        counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else None,
+        counterexample=out.witness(),
         measured={"instances": out.examples, "paper_like": pl, "mi_proxy": mi},
     )

@@ -47,7 +47,7 @@ def zp_p1_numeric(ctx: CheckContext) -> CheckResult:
     return judged(
         "numeric", not out.found,
         f"{out.examples} instances, no violation" if not out.found else f"violated: {out.detail}",
-        counterexample=out.counterexample.to_json() | {"violation": out.detail} if out.found else None,
+        counterexample=out.witness(),
         measured={"instances": out.examples, "K_nonzero_witness_loss_gap": cross_gap},
     )
 
@@ -79,7 +79,7 @@ def zp_p1_convex(ctx: CheckContext) -> CheckResult:
         "convex", not out.found,
         f"{out.examples} instances (singular Sigma_o included): certified optimum of min_A L equals the PCA objective "
         f"tr((BD-I) Sigma_r (BD-I)^T), argmin I - B(C+D) where Sigma_o > 0" if not out.found else f"violated: {out.detail}",
-        counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else None,
+        counterexample=out.witness(),
         measured={"instances": out.examples},
     )
 
@@ -131,7 +131,7 @@ def zp_p2_numeric(ctx: CheckContext) -> CheckResult:
         "numeric", not out.found and opt_ok,
         (f"{out.examples} instances, no violation; L-BFGS optimum matches the tail (max rel. gap {max(map(abs, gaps)):.1e})"
          if not out.found and opt_ok else f"violated: {out.detail or gaps}"),
-        counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else {"lbfgs_gaps": gaps},
+        counterexample=out.witness() or {"lbfgs_gaps": gaps},
         measured={"instances": out.examples, "lbfgs_relative_gaps": gaps},
     )
 
@@ -164,7 +164,7 @@ def zp_p2_convex(ctx: CheckContext) -> CheckResult:
         "convex", not out.found and big.certified,
         f"{out.examples} instances certified and equal to the eigen tail; d=16 example gap {big.gap:.1e}"
         if not out.found else f"violated: {out.detail}",
-        counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else {"d16": "not certified"},
+        counterexample=out.witness() or {"d16": "not certified"},
         measured={"instances": out.examples, "d16_gap": big.gap, "d16_primal_residual": big.primal_residual,
                   "d16_dual_residual": big.dual_residual, "d16_tol": big.tol},
     )

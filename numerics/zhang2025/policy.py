@@ -121,7 +121,7 @@ def zp_p3_numeric(ctx: CheckContext) -> CheckResult:
     ce = None
     if found:
         ce = {"Sigma_o=I": out_I.counterexample.to_json() | {"violation": out_I.detail} if out_I.found else None,
-              "general Sigma_o": out.counterexample.to_json() | {"violation": out.detail} if out.found else None}
+              "general Sigma_o": out.witness()}
     # at the optimal (B, D) of the correct reduced problem the paper's A is still not optimal: paper-like instance
     rng = np.random.default_rng(ctx.seed)
     d_o, d_a = 6, 2
@@ -155,7 +155,7 @@ def zp_p3_repair_numeric(ctx: CheckContext) -> CheckResult:
     n = DEFAULT_EXAMPLES[ctx.scale]
     out = search_counterexample(policy_instances(), repair_violation, max_examples=n)
     return judged("numeric", not out.found, f"{out.examples} instances, no violation" if not out.found else out.detail,
-                  counterexample=(out.counterexample.to_json() | {"violation": out.detail}) if out.found else None,
+                  counterexample=out.witness(),
                   measured={"instances": out.examples})
 
 

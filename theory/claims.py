@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from theory.checks import check_quantifier
+
 PAPERS = ("zhang2025", "lachapelle2025", "lee2026")
 
 #: `paper`: the paper's own statement; `paper-abstract`: only abstract-level text exists;
@@ -29,21 +31,35 @@ class LedgerError(ValueError):
 class Assumption:
     """A named hypothesis a claim rests on, e.g. ``uncorrelated-change``: E[o (q+eps)^T] = 0.
 
-    ``formula`` is the predicate in the paper's notation; evaluating it on a concrete process is the
-    job of `lamcheck check` (the numerics layer supplies the evaluators).
+    ``formula`` is the predicate in the paper's notation. Every assumption is executable: the numerics
+    layer registers an evaluator ``holds(process) -> (bool, reason)`` under the same name
+    (`theory.assumptions.register_evaluator`). One evaluator defines the domain three times: the
+    hypothesis strategies draw inside it, the audit re-validates every counterexample against it, and
+    `lamcheck check` answers it for a user's own process. Names are unique across the ledger.
+    ``hidden``: True for an assumption the paper does not state but a claim's proof or checks used
+    silently (found by a refutation); a repair names it explicitly.
     """
 
     name: str
     formula: str
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
 class Repair:
     """The corrected statement of a refuted claim. Its own checks are registered with
-    ``register_check(claim_id, ..., target="repair")`` and must confirm it."""
+    ``register_check(claim_id, ..., target="repair")`` and must confirm it on the WHOLE domain of the
+    original claim (``assumptions`` lists only what the repair adds, e.g. a hidden assumption made
+    explicit; the original claim's assumptions still apply). ``quantifier``: the repair's own, when
+    it differs from the claim's."""
 
     statement: str
     note: str = ""
+    assumptions: tuple["Assumption", ...] = ()
+    quantifier: str | None = None
+
+    def __post_init__(self) -> None:
+        check_quantifier(self.quantifier)
 
 
 @dataclass(frozen=True)
@@ -53,7 +69,9 @@ class Claim:
     Attributes follow DESIGN.md: ``id`` (stable, from the briefs), ``paper``, ``where``,
     ``provenance`` (one of PROVENANCES) with an optional ``provenance_note`` for mixed cases
     ("paper words / reconstructed formula"), ``title``, ``statement`` (one or two sentences with the
-    formula), ``assumptions`` and, for a refuted claim, a ``repair``.
+    formula), ``assumptions``, for a claim about an optimum its ``quantifier`` (`theory.checks`:
+    ``every-minimiser``, ``some-minimiser``, ``selected-by:<mechanism>``; experimental claims are
+    ``selected-by:protocol``: what the authors' protocol produces) and, for a refuted claim, a ``repair``.
     """
 
     id: str
@@ -67,8 +85,13 @@ class Claim:
     provenance_note: str = ""
     repair: Repair | None = None
     notes: tuple[str, ...] = field(default=())
+    quantifier: str | None = None
 
     def __post_init__(self) -> None:
+        try:
+            check_quantifier(self.quantifier)
+        except ValueError as exc:
+            raise LedgerError(f"{self.id}: {exc}") from None
         if self.paper not in PAPERS:
             raise LedgerError(f"{self.id}: paper {self.paper!r} is not one of {PAPERS}")
         if self.provenance not in PROVENANCES:

@@ -1,13 +1,23 @@
-"""From check results to a claim's verdict (DESIGN.md, "Verdicts").
+"""From check results to a claim's verdict: THE verdict rule (README "Verdicts", proofs.md, docs/contract.md).
+
+Every check answers a quantifier: its claim's own (the default) or another one it declares
+(``register_check(..., answers=...)``). Checks that answer the claim's quantifier DECIDE the verdict;
+the others EXPLAIN it (the report lists them under "explains"), and only a crash among them matters.
+An experimental claim is about what the authors' protocol produces (quantifier
+``selected-by:protocol``): its trained checks at the protocol decide, and exact checks at the set of
+minimisers (``every-minimiser``) explain the result. The same rule covers theorems, where the exact
+checks answer the claim's own quantifier.
+
+Among the deciding checks:
 
 - ``refuted``: a counterexample to the statement as written exists. An exact check (symbolic,
   numeric, convex, exhaustive) that refutes decides it; a trained check that refutes decides it only
-  when no exact check confirms (for experimental claims, training *is* the evidence).
-- ``inconclusive``: a check crashed or could not decide, or trained evidence contradicts exact
-  checks that confirm.
-- ``not-run``: the claim has no checks yet, or a tier was skipped (e.g. trained at full scale
-  without a GPU) and nothing refutes.
-- ``verified``: every check ran and confirms.
+  when no exact check confirms.
+- ``inconclusive``: a check crashed (deciding or explaining) or could not decide, or trained evidence
+  contradicts exact checks that confirm.
+- ``not-run``: no deciding check ran (none registered, or a tier was skipped, e.g. trained at full
+  scale without a GPU) and nothing refutes.
+- ``verified``: every deciding check ran and confirms.
 """
 
 from __future__ import annotations
@@ -20,27 +30,49 @@ VERDICTS = ("verified", "refuted", "inconclusive", "not-run")
 EXACT_KINDS = frozenset({"symbolic", "numeric", "convex", "exhaustive"})
 
 
-def claim_verdict(results: Sequence[CheckResult]) -> str:
-    """The verdict implied by ``results`` (see the module docstring for the rule)."""
-    if not results:
+def deciding(results: Sequence[CheckResult], quantifier: str | None = None) -> list[CheckResult]:
+    """The results that answer ``quantifier`` (the claim's): those that declare no other."""
+    return [r for r in results if r.answers is None or r.answers == quantifier]
+
+
+def explaining(results: Sequence[CheckResult], quantifier: str | None = None) -> list[CheckResult]:
+    """The results that answer another quantifier than the claim's: they explain, not decide."""
+    return [r for r in results if r.answers is not None and r.answers != quantifier]
+
+
+def claim_verdict(results: Sequence[CheckResult], quantifier: str | None = None) -> str:
+    """The verdict implied by ``results`` for a claim with ``quantifier`` (module docstring)."""
+    decide = deciding(results, quantifier)
+    if any(r.status == "error" for r in results):
+        return "inconclusive"
+    if not decide:
         return "not-run"
-    statuses = {r.status for r in results}
-    exact_refutes = any(r.status == "refutes" and r.kind in EXACT_KINDS for r in results)
-    exact_confirms = any(r.status == "confirms" and r.kind in EXACT_KINDS for r in results)
+    statuses = {r.status for r in decide}
+    exact_refutes = any(r.status == "refutes" and r.kind in EXACT_KINDS for r in decide)
+    exact_confirms = any(r.status == "confirms" and r.kind in EXACT_KINDS for r in decide)
     if exact_refutes:
         return "refuted"
     if "refutes" in statuses:  # only trained checks refute
         return "inconclusive" if exact_confirms else "refuted"
-    if statuses & {"error", "undecided"}:
+    if "undecided" in statuses:
         return "inconclusive"
     if "skipped" in statuses:
         return "not-run"
     return "verified"
 
 
-def first_counterexample(results: Sequence[CheckResult]) -> dict | None:
-    """The counterexample of the first refuting check, exact kinds first; None if none refutes."""
-    refuting = [r for r in results if r.status == "refutes"]
+def verdict_label(verdict: str, provenance: str) -> str:
+    """The verdict column's text: a refuted claim whose statement is this project's reconstruction
+    (provenance ``reconstructed`` or ``paper-abstract``) reads "refuted (reconstruction)", so no
+    reader takes it for an error of the paper."""
+    if verdict == "refuted" and provenance != "paper":
+        return "refuted (reconstruction)"
+    return verdict
+
+
+def first_counterexample(results: Sequence[CheckResult], quantifier: str | None = None) -> dict | None:
+    """The counterexample of the first deciding refutation, exact kinds first; None if none refutes."""
+    refuting = [r for r in deciding(results, quantifier) if r.status == "refutes"]
     refuting.sort(key=lambda r: r.kind not in EXACT_KINDS)
     if not refuting:
         return None

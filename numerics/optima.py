@@ -218,6 +218,11 @@ class MinimiserSet:
         d_h = T_h.shape[0]
         K = (T_hn @ T_h.T) @ _pinv(T_h @ T_h.T)
         if self.family == "learned-A":
+            # A = K on the range of S_oo; under augmentation or a fixed A it is I (K = I there, checked by
+            # minimiser_set, and the penalty kappa^2 ||A - I||^2 fixes A on the null space of S_oo too)
+            # (and C = -D: B(C + D) = 0 is what the penalty asks of C on that null space)
+            if p.lam.kappa > 0 or not p.lam.learn_A:
+                K = np.eye(d_h)
             D_k, C_k, A = F_c, -F_c @ K, K.copy()
             T_target = T_hn - K @ T_h
         else:
@@ -359,10 +364,12 @@ class MinimiserSet:
         when the process has no noise or ``noise_term_one``)."""
         return _llo_of(self.process, T_z, noise_term_one)
 
-    def llo_range(self, *, noise_term_one: bool = False) -> Range:
-        """Range of LLO over the minimiser set."""
+    def llo_range(self, *, noise_term_one: bool = False) -> Range | None:
+        """Range of LLO over the minimiser set; None when LLO is undefined (Var a = 0 or Var o = 0)."""
         p = self.process
         taus = self._llo_taus(noise_term_one)
+        if taus[0] <= 0 or taus[2] <= 0:
+            return None
         if self.tied and self.mixing == "none":
             lin = self._llo_tie_linear(noise_term_one)
             if lin is not None:

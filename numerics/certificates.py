@@ -1,6 +1,6 @@
 """Convex relaxations, certified by primal feasibility, dual feasibility and the duality gap.
 
-A convex result is never read off the solver's objective alone (DESIGN.md, cvxpy's
+A convex result is never read off the solver's objective alone (docs/contract.md; cvxpy's
 solver_test_helpers): we solve the primal and the explicit dual, then check both feasibility
 residuals ourselves with numpy and compare the two objective values.
 

@@ -1,4 +1,4 @@
-"""Layers import downward only: lamcheck -> gpu_checks -> numerics -> theory (DESIGN.md).
+"""Layers import downward only: lamcheck -> gpu_checks -> numerics -> theory (docs/contract.md).
 theory imports no torch and no numerics; numerics imports no torch; only gpu_checks touches torch."""
 
 from __future__ import annotations

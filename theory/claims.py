@@ -1,6 +1,6 @@
 """What a claim is: the ledger's record types.
 
-A claim is data, not prose in a test (DESIGN.md, "The claim ledger"). Each record names the paper's
+A claim is data, not prose in a test (docs/contract.md, "The claim ledger"). Each record names the paper's
 statement, where it stands in the paper, how much of it the paper itself fixes (provenance), and the
 named assumptions under which it is asserted. Checks attach to claims by id (see `theory.checks`).
 """
@@ -66,7 +66,7 @@ class Repair:
 class Claim:
     """One entry of the claim ledger.
 
-    Attributes follow DESIGN.md: ``id`` (stable, from the briefs), ``paper``, ``where``,
+    Attributes (docs/contract.md): ``id`` (stable; the papers' own numbering where they have one), ``paper``, ``where``,
     ``provenance`` (one of PROVENANCES) with an optional ``provenance_note`` for mixed cases
     ("paper words / reconstructed formula"), ``title``, ``statement`` (one or two sentences with the
     formula), ``assumptions``, for a claim about an optimum its ``quantifier`` (`theory.checks`:
@@ -106,7 +106,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Contribution:
-    """A contribution-level claim of a paper: no id of its own (the briefs cover it by other claims),
+    """A contribution-level claim of a paper: no id of its own (other claims cover it),
     so its evidence is the verdicts of the claims in ``covered_by``."""
 
     paper: str

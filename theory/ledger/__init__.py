@@ -1,4 +1,4 @@
-"""The claim ledger: every claim id of the three paper briefs, one module per paper.
+"""The claim ledger: every claim of the three papers, one module per paper.
 
 >>> from theory.ledger import get_claim
 >>> get_claim("ZP-P2").provenance
@@ -47,7 +47,7 @@ class UnknownClaimError(KeyError):
 
 
 def all_claims(paper: str | None = None) -> list[Claim]:
-    """Claims in ledger order (paper by paper, brief order), optionally of one paper."""
+    """Claims in ledger order (paper by paper, in the papers' order), optionally of one paper."""
     if paper is not None and paper not in PAPERS:
         raise LedgerError(f"unknown paper {paper!r} (known: {', '.join(PAPERS)})")
     return [c for c in LEDGER.values() if paper in (None, c.paper)]

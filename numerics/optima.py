@@ -57,6 +57,8 @@ Array = np.ndarray
 #: practical purpose, one above it is resolved by eigh to ~1e-15).
 RANK_RTOL = 1e-10
 TIE_RTOL = 1e-9
+#: Largest tie problem (t x j free coordinates) searched numerically; beyond it an enclosure is reported.
+GRASSMANN_MAX_DIM = 24
 
 
 class NotClosedForm(ValueError):
@@ -285,8 +287,11 @@ class MinimiserSet:
                 return e0, e0, True, "ky-fan"
             M = (Tt @ Ty.T) @ (Tt @ Ty.T).T / alpha
             return e0 + kyfan(M, self.j, top=False), e0 + kyfan(M, self.j, top=True), True, "ky-fan"
-        lo, hi = _grassmann_extremes(lambda W: explained(T_y, _stack(base, W.T @ self.tie_map())), self.n_tie, self.j)
-        return lo, hi, False, "grassmannian-search"
+        if self.n_tie * self.j <= GRASSMANN_MAX_DIM:
+            lo, hi = _grassmann_extremes(lambda W: explained(T_y, _stack(base, W.T @ self.tie_map())), self.n_tie, self.j)
+            return lo, hi, False, "grassmannian-search"
+        # too many tied directions to search: the certain enclosure [nothing of the tie, all of it]
+        return e0, explained(T_y, _stack(base, self.tie_map())), False, "tie-enclosure"
 
     def given_z(self, y: str) -> Range | None:
         """Range of NMSE(y | z) over the minimiser set (None if y has no variance)."""
@@ -375,6 +380,8 @@ class MinimiserSet:
             if lin is not None:
                 c0, M = lin
                 return Range(c0 + kyfan(M, self.j, top=False), c0 + kyfan(M, self.j, top=True), method="ky-fan")
+            if self.n_tie * self.j > GRASSMANN_MAX_DIM:
+                return self._llo_enclosure(taus)
             f = lambda W: _llo_of(p, _stack(self.strict_map(), W.T @ self.tie_map()), noise_term_one)  # noqa: E731
             lo, hi = _grassmann_extremes(f, self.n_tie, self.j)
             return Range(lo, hi, exact=False, method="grassmannian-search")

@@ -1,0 +1,149 @@
+"""Targeted mutation testing of lamcheck's core modules with cosmic-ray (docs/mutation.md).
+
+    .venv/bin/python tools/mutation.py numerics/certificates.py [more modules ...]
+    .venv/bin/python tools/mutation.py --report numerics/certificates.py   # survivors of the last run
+
+For each module: copy the working tree into a scratch directory (cosmic-ray edits the module in place
+there, never in the checkout), write a cosmic-ray config whose test command runs only that module's
+fast test selection (`SELECTION`), `cosmic-ray init`, skip every operator outside `KEEP` (the
+plausible one-line bugs), `cosmic-ray exec` under `nice -n 19` with one worker, and write the
+outcome to ``<scratch>/<module>.json`` (killed, survived, incompetent, and each survivor's diff).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+VENV = REPO / ".venv" / "bin"
+SCRATCH = Path(os.environ.get("LAMCHECK_MUTATION_DIR", Path(tempfile.gettempdir()) / "lamcheck-mutation"))
+
+#: module -> the fast test selection its mutants run against (each well under 10 s).
+SELECTION = {
+    "theory/checks.py": ["tests/test_core_checks.py", "tests/test_core_verdicts.py"],
+    "theory/verdicts.py": ["tests/test_core_verdicts.py", "tests/test_verdicts.py"],
+    "theory/assumptions.py": ["tests/test_core_assumptions.py"],
+    "numerics/certificates.py": ["tests/test_core_certificates.py"],
+    "numerics/linear_lam.py": ["tests/test_core_linear_lam.py", "tests/test_core_certificates.py"],
+    "numerics/probes.py": ["tests/test_core_probes.py", "tests/test_core_processes.py"],
+    "numerics/processes.py": ["tests/test_core_processes.py"],
+    "numerics/search.py": ["tests/test_core_search.py", "tests/test_search.py"],
+    "numerics/optima.py": ["tests/test_optima.py"],
+    "numerics/zhang2025/assumptions.py": ["tests/test_core_paper_assumptions.py"],
+    "numerics/lee2026/assumptions.py": ["tests/test_core_paper_assumptions.py"],
+    "numerics/lachapelle2025/assumptions.py": ["tests/test_core_paper_assumptions.py"],
+}
+
+#: The operators kept: plausible one-line bugs. Off: the exotic binary operators (shifts, %, **,
+#: bitwise: `|` and `&` appear only in annotations, strings under `from __future__ import
+#: annotations`), comparisons swapped for identity or equality tests, decorator removal and
+#: variable insertion/replacement.
+KEEP = re.compile(
+    r"core/(ReplaceBinaryOperator_(Add_Sub|Sub_Add|Mul_Div|Div_Mul|Mul_Add|Add_Mul|Pow_Mul|FloorDiv_Div|Div_FloorDiv)"
+    r"|ReplaceComparisonOperator_(Lt_LtE|LtE_Lt|Gt_GtE|GtE_Gt|Lt_GtE|GtE_Lt|Gt_LtE|LtE_Gt|Lt_Gt|Gt_Lt|Eq_NotEq"
+    r"|NotEq_Eq|Is_IsNot|IsNot_Is)"
+    r"|ReplaceUnaryOperator_(USub_UAdd|Delete_Not|Delete_USub)|NumberReplacer|AddNot|ReplaceTrueWithFalse"
+    r"|ReplaceFalseWithTrue|ReplaceOrWithAnd|ReplaceAndWithOr|ZeroIterationForLoop|ExceptionReplacer"
+    r"|ReplaceBreakWithContinue|ReplaceContinueWithBreak)$")
+
+RUNNER = ("import sys, pytest; from hypothesis import settings; "
+          "settings.register_profile('m', derandomize=True, database=None, deadline=None); settings.load_profile('m'); "
+          "sys.exit(pytest.main(['-x', '-q', '--noconftest', '-p', 'no:cacheprovider', '-W', 'ignore::pytest.PytestAssertRewriteWarning', {tests}]))")
+
+
+def copy_tree(dest: Path) -> None:
+    """The working tree without .git, the venv and caches."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    skip = {".git", ".venv", "__pycache__", "lamcheck-report", ".hypothesis", "build"}
+    with tempfile.TemporaryFile() as buf:
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            tar.add(REPO, arcname=".", filter=lambda ti: None if set(Path(ti.name).parts) & skip else ti)
+        buf.seek(0)
+        with tarfile.open(fileobj=buf, mode="r") as tar:
+            tar.extractall(dest, filter="data")
+
+
+def run_module(module: str, timeout: float) -> dict:
+    tag = module.replace("/", "_").removesuffix(".py")
+    ws = SCRATCH / tag
+    copy_tree(ws)
+    tests = ", ".join(repr(t) for t in SELECTION[module])
+    command = f'{VENV / "python"} -c "{RUNNER.format(tests=tests)}"'
+    cfg = ws / "cosmic-ray.toml"
+    cfg.write_text(
+        "[cosmic-ray]\n"
+        f"module-path = {json.dumps(module)}\n"
+        f"timeout = {timeout}\n"
+        "excluded-modules = []\n"
+        f"test-command = {json.dumps(command)}\n"
+        "[cosmic-ray.distributor]\nname = \"local\"\n")
+    db = ws / "session.sqlite"
+    cr = str(VENV / "cosmic-ray")
+    base = subprocess.run(command, shell=True, cwd=ws, capture_output=True, text=True)
+    if base.returncode != 0:  # a failing baseline would count every mutant as killed
+        raise SystemExit(f"baseline of {module} fails:\n{base.stdout[-3000:]}{base.stderr[-3000:]}")
+    subprocess.run([cr, "init", str(cfg), str(db)], cwd=ws, check=True)
+    skip_operators(db)
+    subprocess.run(["nice", "-n", "19", cr, "exec", str(cfg), str(db)], cwd=ws, check=True)
+    return summarise(module, db, ws / f"{tag}.json")
+
+
+def skip_operators(db: Path) -> None:
+    """Mark every mutant whose operator is not in KEEP as skipped (cosmic-ray's operators filter, inverted)."""
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT job_id, operator_name FROM mutation_specs").fetchall()
+    drop = [(j,) for j, op in rows if not KEEP.match(op)]
+    con.executemany("INSERT OR REPLACE INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
+                    "VALUES ('SKIPPED', 'operator outside KEEP', NULL, NULL, ?)", drop)
+    con.commit()
+    con.close()
+
+
+def summarise(module: str, db: Path, out: Path) -> dict:
+    con = sqlite3.connect(db)
+    rows = con.execute(
+        "SELECT s.job_id, s.operator_name, s.start_pos_row, s.occurrence, r.worker_outcome, r.test_outcome, r.diff "
+        "FROM mutation_specs s JOIN work_results r ON r.job_id = s.job_id").fetchall()
+    con.close()
+    done = [r for r in rows if r[4] != "SKIPPED"]
+    killed = [r for r in done if r[5] == "KILLED" or r[4] == "TIMEOUT"]
+    survived = [r for r in done if r[5] == "SURVIVED"]
+    incompetent = [r for r in done if r[5] == "INCOMPETENT"]
+    summary = {"module": module, "mutants": len(done), "killed": len(killed), "survived": len(survived),
+               "incompetent": len(incompetent),
+               "survivors": [{"job": j, "operator": op, "line": line, "diff": diff} for j, op, line, _, _, _, diff in survived]}
+    out.write_text(json.dumps(summary, indent=1))
+    print(f"{module}: {len(killed)} killed / {len(done)} run, {len(survived)} survived, "
+          f"{len(incompetent)} incompetent -> {out}")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("modules", nargs="+", choices=sorted(SELECTION))
+    ap.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant's test run (a timeout kills it)")
+    ap.add_argument("--report", action="store_true", help="only summarise the last run's session")
+    args = ap.parse_args(argv)
+    for m in args.modules:
+        if args.report:
+            tag = m.replace("/", "_").removesuffix(".py")
+            summarise(m, SCRATCH / tag / "session.sqlite", SCRATCH / tag / f"{tag}.json")
+        else:
+            run_module(m, args.timeout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -122,32 +122,110 @@ def _per_model(value: Sequence[float] | float, K: int, device: str | torch.devic
     return v.expand(K).clone() if v.ndim == 0 else v
 
 
-def lam_losses(model: LinearLAMs, batch: Batch, gen: torch.Generator) -> Tensor:
-    """Per-model training loss (K,) on one batch, with augmentation and the action head (module docstring)."""
+@dataclass(frozen=True)
+class _LossPlan:
+    """What `lam_losses` needs besides the parameters, built once per model (no tensor creation and no
+    host synchronisation per step): per-model kappa (K, 1, 1) and label fraction (K, 1), and flags."""
+
+    kappa: Tensor | None  # None: no augmentation
+    labels: Tensor | None  # None: no action loss
+    mean: bool
+    labelled: bool
+
+    @classmethod
+    def of(cls, model: "LinearLAMs", K: int, device: str | torch.device) -> "_LossPlan":
+        opts = model.options
+        kappa = np.array(np.broadcast_to(np.asarray(opts.kappa, dtype=float), (K,)))
+        head = model.E is not None and bool(opts.action_weight)
+        return cls(kappa=torch.as_tensor(kappa, dtype=torch.float32, device=device)[:, None, None] if np.any(kappa != 0) else None,
+                   labels=_per_model(opts.label_fraction, K, device)[:, None] if head else None,
+                   mean=opts.loss_normalisation == "mean", labelled=opts.label_average == "labelled")
+
+
+class _Reconstruction(torch.autograd.Function):
+    """Per-model reconstruction loss and latent of K linear LAMs, with hand-written gradients whose
+    products are laid out for the skinny (d_z x d_o) matrices (autograd's own layouts for z = o C^T and
+    its gradients ran 2-4x slower on one CPU thread, measured in docs/performance.md):
+
+        z^T    = m * (C s_c^T + D s_d^T)                      (K, d_z, n); m the latent mask (K, d_z, 1)
+        R      = s_a A^T + z B^T - t                          (no s_a A^T term when A is fixed to I)
+        rec_k  = ||R_k||_F^2 / c                              (c = n, or n d_o for "mean" normalisation)
+        G      = (2 g_k / c) R,   dA = G^T s_a,   dB = (z^T G)^T,
+        g_z^T  = m * (B^T G^T + g_extra),   dC = g_z^T s_c,   dD = g_z^T s_d
+
+    where g_k is the incoming gradient of rec_k and g_extra that of z^T (an action head reads it).
+    Inputs are fixed tensors (no gradient); A, C may be None (A = I; C tied or absent)."""
+
+    @staticmethod
+    def forward(ctx, s_a, t, s_c, s_d, A, B, C, D, mask, c: float):
+        zt = torch.bmm(D, s_d.transpose(1, 2))
+        if C is not None:
+            zt = torch.baddbmm(zt, C, s_c.transpose(1, 2))
+        zt = zt.mul_(mask)
+        R = torch.bmm(zt.transpose(1, 2), B.transpose(1, 2))
+        if A is not None:
+            R = torch.baddbmm(R, s_a, A.transpose(1, 2))
+        R = R.sub_(t)
+        rec = torch.linalg.vecdot(R.flatten(1), R.flatten(1)) / c
+        ctx.c = c
+        ctx.save_for_backward(s_a, s_c, s_d, A, B, C, mask, zt, R)
+        return rec, zt
+
+    @staticmethod
+    def backward(ctx, g_rec, g_zt):
+        s_a, s_c, s_d, A, B, C, mask, zt, R = ctx.saved_tensors
+        G = R * (2.0 / ctx.c * g_rec)[:, None, None]
+        dA = torch.bmm(G.transpose(1, 2), s_a) if A is not None and ctx.needs_input_grad[4] else None
+        dB = torch.bmm(zt, G).transpose(1, 2).contiguous()
+        gzt = torch.bmm(B.transpose(1, 2), G.transpose(1, 2))
+        if g_zt is not None:
+            gzt = gzt.add_(g_zt)
+        gzt = gzt.mul_(mask)
+        dC = torch.bmm(gzt, s_c) if C is not None and ctx.needs_input_grad[6] else None
+        dD = torch.bmm(gzt, s_d)
+        return None, None, None, None, dA, dB, dC, dD, None, None
+
+
+def lam_losses(model: LinearLAMs, batch: Batch, gen: torch.Generator, plan: _LossPlan | None = None) -> Tensor:
+    """Per-model training loss (K,) on one batch, with augmentation and the action head (module docstring).
+
+    Computed by `_Reconstruction` (the latent mask applied once, to z: masked latent rows of C, D and
+    columns of B, E get zero gradient, the values those of masking every matrix; A = I not multiplied;
+    with C = -D, z = D (o' - o), where the augmentation kappa_1 cancels exactly). ``plan``: precomputed
+    by the trainer (`_LossPlan`)."""
     K, n, d_o = batch.o.shape
     dev = batch.o.device
     opts = model.options
-    C, D = model.encoder()
-    kappa = _per_model(opts.kappa, K, dev)[:, None, None]
-    augment = bool((kappa != 0).any())
-    k1 = kappa * torch.randn(K, n, d_o, generator=gen, device=dev) if augment else 0.0
-    k2 = kappa * torch.randn(K, n, d_o, generator=gen, device=dev) if augment else 0.0
-    z = (batch.o + k1) @ C.transpose(1, 2) + (batch.o_next + k1) @ D.transpose(1, 2)
-    pred = (batch.o + k2) @ model.A.transpose(1, 2) + z @ (model.B * model.mask[:, None, :]).transpose(1, 2) - k2
-    mean = opts.loss_normalisation == "mean"
-    rec = ((batch.o_next - pred) ** 2).sum(-1)
-    loss = (rec / d_o if mean else rec).mean(-1)
-    if model.E is not None and opts.action_weight and batch.a is not None:
-        p = _per_model(opts.label_fraction, K, dev)[:, None]
-        lab = (torch.rand(K, n, generator=gen, device=dev) < p).float()
-        a_hat = z @ (model.E * model.mask[:, None, :]).transpose(1, 2)
+    plan = plan or _LossPlan.of(model, K, dev)
+    o, o_next = batch.o, batch.o_next
+    k1 = k2 = None
+    if plan.kappa is not None:
+        if not opts.tie_CD:
+            k1 = plan.kappa * torch.randn(K, n, d_o, generator=gen, device=dev)
+        k2 = plan.kappa * torch.randn(K, n, d_o, generator=gen, device=dev)
+    if opts.tie_CD:
+        s_c, s_d, C = None, o_next - o, None
+    elif k1 is None:
+        s_c, s_d, C = o, o_next, model.C
+    else:
+        s_c, s_d, C = o + k1, o_next + k1, model.C
+    if opts.learn_A:
+        s_a, t, A = (o, o_next, model.A) if k2 is None else (o + k2, o_next + k2, model.A)
+    else:  # o_hat' = (o + k2) + z B^T - k2 = o + z B^T
+        s_a, t, A = None, o_next - o, None
+    mask = model.mask[:, :, None]
+    rec, zt = _Reconstruction.apply(s_a, t, s_c, s_d, A, model.B, C, model.D, mask, float(n * d_o if plan.mean else n))
+    loss = rec
+    if plan.labels is not None and batch.a is not None:
+        lab = (torch.rand(K, n, generator=gen, device=dev) < plan.labels).to(zt.dtype)
+        a_hat = torch.bmm(zt.transpose(1, 2), model.E.transpose(1, 2))
         if model.e is not None:
             a_hat = a_hat + model.e[:, None, :]
-        err = ((batch.a - a_hat) ** 2).sum(-1)
-        if mean:
-            err = err / batch.a.shape[-1]
-        denom = lab.sum(-1).clamp_min(1.0) if opts.label_average == "labelled" else torch.full_like(lab[:, 0], n)
-        loss = loss + opts.action_weight * (err * lab).sum(-1) / denom
+        err_a = (batch.a - a_hat).square().sum(-1)
+        if plan.mean:
+            err_a = err_a / batch.a.shape[-1]
+        denom = lab.sum(-1).clamp_min(1.0) if plan.labelled else n
+        loss = loss + opts.action_weight * (err_a * lab).sum(-1) / denom
     return loss
 
 
@@ -200,37 +278,144 @@ def train_linear_lams(
     with single_thread(device):
         gen = torch.Generator(device=device).manual_seed(seed)
         model = init_linear_lams(K, d_o, d_z, options, gen, device)
-        run = train(model.params, lambda _step: lam_losses(model, sampler(batch, gen), gen).sum(), schedule=schedule,
+        plan = _LossPlan.of(model, K, device)
+        run = train(model.params, lambda _step: lam_losses(model, sampler(batch, gen), gen, plan).sum(), schedule=schedule,
                     stop=stop, monitor=(lambda: monitor(model.numpy())) if monitor else None, progress=progress)
     return TrainResult(params=model.numpy(), steps=run.steps, history=run.history, seconds=run.seconds, run=run)
 
 
 # --- samplers --------------------------------------------------------------------------------------
 
+class _StackedMap:
+    """x -> x M_k^T for K matrices M_k (zero-padded to one (out, in) shape), applied as the cheapest exact
+    operation the K matrices allow: nothing ("zero"), the input itself ("identity"), a per-model scalar
+    times the input ("scalar": every M_k a multiple of I) or one batched product ("dense")."""
+
+    def __init__(self, mats: Sequence[np.ndarray], out_dim: int, in_dim: int, device: str | torch.device):
+        M = np.zeros((len(mats), out_dim, in_dim))
+        for k, m in enumerate(mats):
+            M[k, :m.shape[0], :m.shape[1]] = m
+        self.scale: Tensor | None = None
+        self.Mt: Tensor | None = None
+        diag = M[:, 0, 0] if out_dim and in_dim else np.zeros(len(mats))
+        if not M.any():
+            self.kind = "zero"
+        elif out_dim == in_dim and np.array_equal(M, diag[:, None, None] * np.eye(out_dim)):
+            self.kind = "identity" if np.all(diag == 1) else "scalar"
+            self.scale = torch.as_tensor(diag, dtype=torch.float32, device=device)[:, None, None]
+        else:
+            self.kind = "dense"
+            self.Mt = torch.as_tensor(M, dtype=torch.float32, device=device).transpose(1, 2).contiguous()
+
+    def flops(self, n: int) -> int:
+        """Multiply-adds x 2 per model for n rows (0 unless dense)."""
+        return 2 * n * self.Mt.shape[1] * self.Mt.shape[2] if self.kind == "dense" else 0
+
+
+def _accumulate(terms: Sequence[tuple[_StackedMap, Tensor]], like: tuple[int, int, int], device) -> Tensor:
+    """sum_i x_i M_i^T over the non-zero maps: batched products first (fused adds), identity and scalar
+    terms as in-place adds into a tensor this function owns (an identity term alone returns its input)."""
+    live = sorted((t for t in terms if t[0].kind != "zero"), key=lambda t: t[0].kind != "dense")
+    out, owned = None, False
+    for m, x in live:
+        if m.kind == "dense":
+            out = x @ m.Mt if out is None else torch.baddbmm(out, x, m.Mt)
+            owned = True
+        elif out is None:
+            out, owned = (x, False) if m.kind == "identity" else (x * m.scale, True)
+        elif m.kind == "identity":
+            out = out.add_(x) if owned else out + x
+            owned = True
+        else:
+            out = out.addcmul_(x, m.scale) if owned else torch.addcmul(out, x, m.scale)
+            owned = True
+    return torch.zeros(like, device=device) if out is None else out
+
+
 def process_sampler(procs: Sequence, device: str = "cpu", extra: Sequence[str] = ()) -> Sampler:
-    """A batched sampler for K `numerics.processes.LinearProcess` (equal d_o and d_a): every variable is
-    its source map applied to one fresh standard-normal draw per sample (the maps are zero-padded to a
-    common source size). ``extra`` names further variables to return in ``Batch.extra`` (e.g. "xi")."""
+    """A batched sampler for K `numerics.processes.LinearProcess` (equal d_o and d_a): one fresh
+    standard-normal source draw w = [n_o; n_a; n_e; n_xi] per sample (each block zero-padded to the largest
+    model), pushed through the process's own factors rather than through the dense source maps:
+
+        o = F_o n_o,   a = chi Pi o + (1 - chi) F_a n_a,   u = (Gamma - I) H_x o + F_xi n_xi,
+        o' = o + X a + F_e n_e + G_x u          (= P o + X a + eps + G_x xi, P = I + G_x (Gamma - I) H_x)
+
+    Each product is skipped, a view, a per-model scalar or a batched product, whichever the K matrices allow
+    (`_StackedMap`): with F_o = F_a = I and eps = sigma n, o and a are views of w and o' costs one
+    (n x d_a) (d_a x d_o) product and two adds per model, against three (n x n_src) (n_src x d_o) products
+    through the source maps. The same distribution as the source maps exactly (tests/test_trainer_perf.py
+    compares both routes on one w). ``extra`` names further variables (source maps, e.g. "xi"), returned in
+    ``Batch.extra``. Each source block is drawn as its own contiguous tensor; ``sample.draw(w)`` evaluates
+    one given source tensor (K, n, sum of block sizes);
+    ``sample.blocks`` gives the block sizes and ``sample.flops(n)`` the products' FLOPs per model."""
     d_o, d_a = procs[0].d_o, procs[0].d_a
     if any(p.d_o != d_o or p.d_a != d_a for p in procs):
         raise ValueError("a batched sampler needs equal d_o and d_a across processes")
-    n = max(p.source.n_source for p in procs)
-
-    def stack(name: str) -> Tensor:
-        mats = []
-        for p in procs:
-            T = p.source.T(name)
-            mats.append(np.hstack([T, np.zeros((T.shape[0], n - T.shape[1]))]))
-        return torch.as_tensor(np.stack(mats), dtype=torch.float32, device=device).transpose(1, 2)  # (K, n, dim)
-
-    T_o, T_n, T_a = stack("o"), stack("o_next"), stack("a")
-    T_x = {name: stack(name) for name in extra}
     K = len(procs)
+    N_o, N_a, N_e, N_xi = (max(getattr(p, f).shape[1] for p in procs) for f in ("F_o", "F_a", "F_e", "F_xi"))
+    D_x = max(p.d_x for p in procs)
+    cuts = np.cumsum([0, N_o, N_a, N_e, N_xi])
+    N = int(cuts[-1])
+    sm = lambda mats, out_dim, in_dim: _StackedMap(mats, out_dim, in_dim, device)  # noqa: E731
+    F_o = sm([p.F_o for p in procs], d_o, N_o)
+    F_a = sm([(1 - p.chi) * p.F_a for p in procs], d_a, N_a)
+    chi_Pi = sm([p.chi * p.Pi for p in procs], d_a, d_o)
+    F_e = sm([p.F_e for p in procs], d_o, N_e)
+    X = sm([p.X for p in procs], d_o, d_a)
+    ident = sm([np.eye(d_o)] * K, d_o, d_o)
+    G_x = sm([p.G_x for p in procs], d_o, D_x)
+    H_x = sm([p.H_x for p in procs], D_x, d_o)
+    G_m = sm([p.Gamma - np.eye(p.d_x) for p in procs], D_x, D_x)
+    F_xi = sm([p.F_xi for p in procs], D_x, N_xi)
+
+    def relaid(p, name: str) -> np.ndarray:
+        """T_name of process p with its source columns placed in the padded block layout."""
+        T = p.source.T(name)
+        sizes = [p.F_o.shape[1], p.F_a.shape[1], p.F_e.shape[1], p.F_xi.shape[1]]
+        out = np.zeros((T.shape[0], N))
+        at = np.cumsum([0] + sizes)
+        for b in range(4):
+            out[:, cuts[b]:cuts[b] + sizes[b]] = T[:, at[b]:at[b + 1]]
+        return out
+
+    T_x = {name: torch.as_tensor(np.stack([relaid(p, name) for p in procs]), dtype=torch.float32,
+                                 device=device).transpose(1, 2) for name in extra}
+
+    def draw(w: Tensor) -> Batch:
+        return from_blocks(*(w[..., cuts[b]:cuts[b + 1]] for b in range(4)), w=w)
+
+    @torch.no_grad()
+    def from_blocks(w_o: Tensor, w_a: Tensor, w_e: Tensor, w_xi: Tensor, w: Tensor | None = None) -> Batch:
+        n = w_o.shape[1]
+        o = _accumulate([(F_o, w_o)], (K, n, d_o), w_o.device)
+        a = _accumulate([(chi_Pi, o), (F_a, w_a)], (K, n, d_a), w_o.device)
+        terms = [(X, a), (ident, o), (F_e, w_e)]
+        if G_x.kind != "zero":
+            u = _accumulate([(G_m, _accumulate([(H_x, o)], (K, n, D_x), w_o.device)), (F_xi, w_xi)], (K, n, D_x), w_o.device)
+            terms.append((G_x, u))
+        o_next = _accumulate(terms, (K, n, d_o), w_o.device)
+        if T_x and w is None:
+            w = torch.cat([w_o, w_a, w_e, w_xi], dim=-1)
+        return Batch(o=o, o_next=o_next, a=a, extra={k: w @ T for k, T in T_x.items()})
+
+    # a block whose maps are all zero is not drawn (e.g. sigma = 0 in every model), unless extras read it
+    needed = (True, F_a.kind != "zero", F_e.kind != "zero", F_xi.kind != "zero" and G_x.kind != "zero")
+    needed = tuple(bool(T_x) or b for b in needed)
 
     def sample(size: int, gen: torch.Generator) -> Batch:
-        w = torch.randn(K, size, n, generator=gen, device=device)
-        return Batch(o=w @ T_o, o_next=w @ T_n, a=w @ T_a, extra={k: w @ T for k, T in T_x.items()})
+        """One contiguous standard-normal tensor per needed source block."""
+        blocks = [torch.randn(K, size, nb, generator=gen, device=device) if nb and need else torch.empty(K, size, 0, device=device)
+                  for nb, need in zip((N_o, N_a, N_e, N_xi), needed)]
+        return from_blocks(*blocks)
 
+    def flops(n: int) -> int:
+        """FLOPs per model of one batch of n rows: the batched products above (adds and scalars not counted)."""
+        f = F_o.flops(n) + chi_Pi.flops(n) + F_a.flops(n) + X.flops(n) + F_e.flops(n)
+        if G_x.kind != "zero":
+            f += H_x.flops(n) + G_m.flops(n) + F_xi.flops(n) + G_x.flops(n)
+        return f + sum(2 * n * T.shape[1] * T.shape[2] for T in T_x.values())
+
+    sample.draw, sample.blocks, sample.flops = draw, (N_o, N_a, N_e, N_xi), flops
     return sample
 
 

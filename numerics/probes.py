@@ -64,3 +64,64 @@ class SourceModel:
 def latent_map(model: SourceModel, C: Array, D: Array, o: str = "o", o_next: str = "o_next") -> Array:
     """T_z for the linear IDM z = C o + D o'."""
     return C @ model.T(o) + D @ model.T(o_next)
+
+
+# --- probes fitted on a SAMPLE (least squares with bias, closed form) ------------------------------------
+
+def sample_nmse(Y: Array, V: Array, Y_eval: Array | None = None, V_eval: Array | None = None,
+                rcond: float = 1e-10) -> float:
+    """The linear probe with bias fitted by least squares on a sample, and its normalised error.
+
+    Rows are samples. (M, b) = argmin sum_i ||y_i - M v_i - b||^2 over the fit sample (Y, V): M^T = V_c^+ Y_c
+    on the centred data, b = ybar - M vbar. Returned: sum_i ||y_i - M v_i - b||^2 / sum_i ||y_i - ybar_eval||^2
+    over the evaluation sample (Y_eval, V_eval; default the fit sample, where it equals
+    1 - tr(S_yv S_vv^+ S_vy) / tr S_yy with SAMPLE covariances). 1 when the evaluation target has no
+    variance or V has no columns (the `nmse` convention). This is the closed form of what the authors' probe
+    (an nn.Linear with bias trained by Adam on the MSE) converges to on the same data."""
+    Y, V = np.asarray(Y, dtype=float), np.asarray(V, dtype=float)
+    Y_eval = Y if Y_eval is None else np.asarray(Y_eval, dtype=float)
+    V_eval = V if V_eval is None else np.asarray(V_eval, dtype=float)
+    total = float(np.sum((Y_eval - Y_eval.mean(0)) ** 2))
+    if total <= 0 or V.shape[1] == 0:
+        return 1.0
+    vbar, ybar = V.mean(0), Y.mean(0)
+    Mt = np.linalg.lstsq(V - vbar, Y - ybar, rcond=rcond)[0]
+    R = (Y_eval - ybar) - (V_eval - vbar) @ Mt
+    return float(np.sum(R ** 2) / total)
+
+
+def augmented_moments(w: Array) -> Array:
+    """G = (1/n) sum_i [w_i; 1][w_i; 1]^T for a sample of source draws w (n x n_src): the uncentred second
+    moments of the source with a constant appended, from which `moment_nmse` computes every sample probe of
+    variables x = T_x w without forming the samples (one pass over the sample for any number of probes)."""
+    w = np.asarray(w, dtype=float)
+    wa = np.hstack([w, np.ones((w.shape[0], 1))])
+    return wa.T @ wa / w.shape[0]
+
+
+def moment_nmse(G_fit: Array, T_y: Array, T_v: Array, G_eval: Array | None = None, rcond: float = 1e-10) -> float:
+    """`sample_nmse` of the variables y = T_y w, v = T_v w, computed from `augmented_moments` of the fit
+    and evaluation samples instead of the samples (the same number in exact arithmetic; float64 here).
+
+    With tildes for maps acting on [w; 1] (Ty~ = [T_y 0], Tv~ = [T_v 0; 0 1]): the fitted probe is
+    W = (Ty~ G Tv~^T)(Tv~ G Tv~^T)^+ = [M b], the residual map R = Ty~ - W Tv~, and
+    NMSE = tr(R G_e R^T) / (tr(Ty~ G_e Ty~^T) - ||ybar_e||^2), ybar_e = Ty~ G_e e (e: the constant's axis)."""
+    G_eval = G_fit if G_eval is None else G_eval
+    n1 = G_fit.shape[0]
+    Ty = np.hstack([np.asarray(T_y, dtype=float), np.zeros((T_y.shape[0], 1))])
+    e = np.zeros((1, n1))
+    e[0, -1] = 1.0
+    ybar = (Ty @ G_eval[:, -1])
+    total = float(np.trace(Ty @ G_eval @ Ty.T) - ybar @ ybar)
+    if total <= 1e-14 * max(float(np.trace(Ty @ G_eval @ Ty.T)), 1e-300) or T_v.shape[0] == 0:
+        return 1.0
+    Tv = np.vstack([np.hstack([np.asarray(T_v, dtype=float), np.zeros((T_v.shape[0], 1))]), e])
+    # centre in the fit metric first (the bias absorbs the means), then solve: better conditioned
+    vbar, yb = Tv @ G_fit[:, -1], Ty @ G_fit[:, -1]
+    S_vv = Tv @ G_fit @ Tv.T - np.outer(vbar, vbar)
+    S_yv = Ty @ G_fit @ Tv.T - np.outer(yb, vbar)
+    M = S_yv[:, :-1] @ np.linalg.pinv(S_vv[:-1, :-1], rcond=rcond, hermitian=True)
+    b = yb - M @ vbar[:-1]
+    W = np.hstack([M, b[:, None]])
+    R = Ty - W @ Tv
+    return float(np.trace(R @ G_eval @ R.T) / total)

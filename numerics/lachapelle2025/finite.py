@@ -287,35 +287,43 @@ def _labellings(n: int, k: int) -> np.ndarray:
     return np.indices((k,) * n).reshape(n, -1).T.astype(np.int64)
 
 
+def _component_values(p: FiniteProcess, comp: _Component, tie: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All k^N labellings L of the component's tie classes, n L_A L_W L_rec of each (integers) and its
+    conditional-entropy term sum_s p(s) H(code marginal at s) (floats)."""
+    la, lw = _scale(p)
+    k = p.codes
+    col = {c: i for i, c in enumerate(comp.classes)}
+    L = _labellings(len(comp.classes), k)
+    scaled = np.zeros(len(L), dtype=np.int64)
+    cent = np.zeros(len(L), dtype=float)
+    for s in comp.states:
+        ts = [t for t, (u, _) in enumerate(p.transitions) if u == s]
+        cols = [col[tie[t]] for t in ts]
+        w = np.array([len(p.transitions[t][1]) for t in ts], dtype=np.int64)
+        y = np.array([p.transitions[t][1][0] for t in ts], dtype=np.int64)  # y - 100 s
+        lab = L[:, cols]  # (rows, r)
+        mult = la // len(p.available[s])
+        for x in range(k):
+            mask = (lab == x).astype(np.int64)
+            W = mask @ w
+            WY = mask @ (w * y)
+            WY2 = mask @ (w * y * y)
+            fac = np.where(W > 0, lw // np.maximum(W, 1), 0)
+            scaled += mult * (W * WY2 - WY * WY) * fac
+            pr = W / len(p.available[s])
+            cent += np.where(pr > 0, -pr * np.log(np.where(pr > 0, pr, 1.0)), 0.0) / p.states
+    return L, scaled, cent
+
+
 def _enumerate(p: FiniteProcess) -> list[_CompResult]:
     tie = _tie_of(p)
     acts = tie_class_actions(p)
     la, lw = _scale(p)
     denom = p.states * la * lw
-    k = p.codes
     out = []
     for comp in _components(p):
         col = {c: i for i, c in enumerate(comp.classes)}
-        L = _labellings(len(comp.classes), k)
-        scaled = np.zeros(len(L), dtype=np.int64)
-        cent = np.zeros(len(L), dtype=float)
-        for s in comp.states:
-            ts = [t for t, (u, _) in enumerate(p.transitions) if u == s]
-            cols = [col[tie[t]] for t in ts]
-            w = np.array([len(p.transitions[t][1]) for t in ts], dtype=np.int64)
-            y = np.array([p.transitions[t][1][0] for t in ts], dtype=np.int64)  # y - 100 s
-            lab = L[:, cols]  # (rows, r)
-            mult = la // len(p.available[s])
-            for x in range(k):
-                mask = (lab == x).astype(np.int64)
-                W = mask @ w
-                WY = mask @ (w * y)
-                WY2 = mask @ (w * y * y)
-                fac = np.where(W > 0, lw // np.maximum(W, 1), 0)
-                scaled += mult * (W * WY2 - WY * WY) * fac
-                if p.regulariser == "conditional-entropy" and p.lam > 0:
-                    pr = W / len(p.available[s])
-                    cent += np.where(pr > 0, -pr * np.log(np.where(pr > 0, pr, 1.0)), 0.0) / p.states
+        L, scaled, cent = _component_values(p, comp, tie)
         if p.regulariser == "conditional-entropy" and p.lam > 0:
             value = scaled / denom + p.lam * cent
             vmin = float(value.min())
@@ -390,7 +398,7 @@ class Identifiability:
     def counterexample(self) -> dict | None:
         for d in ("D1", "D2", "D3"):
             if d in self.witnesses:
-                return {"desideratum": d, **self.witnesses[d]}
+                return {"desideratum": d, **render_witness(self.process, self.witnesses[d])}
         return None
 
     def to_json(self) -> dict:
@@ -405,12 +413,19 @@ class Identifiability:
 
 
 def describe_labelling(p: FiniteProcess, labels: Sequence[int], q: dict | None = None) -> dict:
-    """A labelling as report data: one entry per observed transition (state, actions producing it, code)."""
-    rows = [{"state": s, "actions": list(c), "code": int(labels[t])} for t, (s, c) in enumerate(p.transitions)]
-    out = {"labelling": rows, "loss": str(loss_of_labelling(p, labels))}
+    """A labelling as report data: one entry per observed transition (state, actions producing it, code). The
+    witnesses of `identifiability` keep the raw ``labels``; `Identifiability.counterexample` describes them."""
+    out = {"labels": [int(x) for x in labels]}
     if q is not None:
         out["stochastic"] = q
     return out
+
+
+def render_witness(p: FiniteProcess, w: dict) -> dict:
+    """A witness with its labelling spelled out and its exact loss."""
+    labels = w["labels"]
+    rows = [{"state": s, "actions": list(c), "code": int(labels[t])} for t, (s, c) in enumerate(p.transitions)]
+    return {k: v for k, v in w.items() if k != "labels"} | {"labelling": rows, "loss": str(loss_of_labelling(p, labels))}
 
 
 def _full_labels(p: FiniteProcess, results: list[_CompResult], picks: dict[int, np.ndarray]) -> list[int]:
@@ -494,11 +509,8 @@ def identifiability(p: FiniteProcess) -> Identifiability:
     realisable = all(len(r.zero_rows) > 0 for r in results)
     minimisers = math.prod(len(r.rows) for r in results)
     zero = math.prod(len(r.zero_rows) for r in results)
-    if p.continuity:
-        free = p.replace(continuity=False, lam=0.0, regulariser="idm-entropy")
-        zero_free = math.prod(len(r.zero_rows) for r in _enumerate(free))
-    else:
-        zero_free = zero
+    # the unrestricted class decouples per state: injective maps of the c_s next-state classes into k codes
+    zero_free = math.prod(falling_factorial(p.codes, len(c)) for c in p.classes)
     witnesses: dict[str, dict] = {}
 
     # D1
@@ -590,3 +602,83 @@ def zero_loss_labellings(p: FiniteProcess) -> list[tuple[int, ...]]:
             merged.update(d)
         out.append(tuple(merged[tie[t]] for t in range(len(p.transitions))))
     return out
+
+
+@lru_cache(maxsize=50_000)
+def exists_d3_minimiser(p: FiniteProcess) -> bool:
+    """Whether SOME deterministic global minimiser satisfies D3 (the code determines the action): backtracking over
+    components through their locally-D3 minimiser rows, keeping the code -> action map consistent across them."""
+    results = _enumerate(p)
+    acts = tie_class_actions(p)
+    options = []
+    for r in results:
+        opts = []
+        for row, ok in zip(r.rows, r.local_d3):
+            if ok:
+                opts.append({int(row[j]): next(iter(acts[c])) for j, c in enumerate(r.comp.classes)})
+        if not opts:
+            return False
+        options.append(opts)
+    options.sort(key=len)
+
+    def rec(i: int, used: dict[int, int]) -> bool:
+        if i == len(options):
+            return True
+        for opt in options[i]:
+            if all(used.get(x, a) == a for x, a in opt.items()):
+                if rec(i + 1, used | opt):
+                    return True
+        return False
+
+    return rec(0, {})
+
+
+def conditional_entropy_threshold(p: FiniteProcess) -> float:
+    """The alternative reading L_rec + lam H(A_hat|S): the smallest lam at which a lossy labelling ties with the
+    zero-loss ones. Zero-loss labellings all have H(A_hat|S) = H_0 (the next-state classes' entropy given s); a
+    labelling h with H(h) < H_0 wins once lam > L_rec(h) / (H_0 - H(h)). Both terms are sums over components and
+    a ratio of sums is at least the smallest ratio of its parts (mediant), so lam* is the minimum over components
+    of the per-component ratio (others kept at zero loss). inf if no labelling lowers H(A_hat|S); raises
+    ValueError if the process is not realisable."""
+    tie = _tie_of(p)
+    la, lw = _scale(p)
+    denom = p.states * la * lw
+    best = float("inf")
+    for comp in _components(p):
+        L, scaled, cent = _component_values(p, comp, tie)
+        zero = scaled == 0
+        if not zero.any():
+            raise ValueError("not realisable: no zero-loss labelling")
+        h0 = float(cent[zero].max())
+        gain = h0 - cent
+        ok = gain > 1e-12
+        if ok.any():
+            best = min(best, float((scaled[ok] / denom / gain[ok]).min()))
+    return best
+
+
+def simplex_lattice(k: int, denom: int) -> np.ndarray:
+    """Every point of Delta_k with coordinates in (1/denom) Z."""
+    pts = [c for c in itertools.product(range(denom + 1), repeat=k) if sum(c) == denom]
+    return np.array(pts, dtype=float) / denom
+
+
+def lattice_minimum(p: FiniteProcess, denom: int = 4) -> tuple[float, float]:
+    """min of L_lam(q, g_hat*) over EVERY stochastic IDM q in the model class whose rows lie on the lattice
+    Delta_k cap (1/denom) Z^k (one row per tie class), and the max entropy of q among the lattice points that
+    attain that minimum (0: only one-hot minimisers). Independent of the reduction to labellings (`objective`)."""
+    lat = simplex_lattice(p.codes, denom)
+    tie = _tie_of(p)
+    n_cls = len(p.tie_classes)
+    if len(lat) ** n_cls > 200_000:
+        raise TooLarge(f"{len(lat)}^{n_cls} lattice IDMs")
+    best, best_h = float("inf"), 0.0
+    for combo in itertools.product(range(len(lat)), repeat=n_cls):
+        q = lat[[combo[tie[t]] for t in range(len(p.transitions))]]
+        v = objective(p, q)
+        h = max(entropy(row) for row in q)
+        if v < best - 1e-12:
+            best, best_h = v, h
+        elif abs(v - best) <= 1e-12:
+            best_h = max(best_h, h)
+    return best, best_h

@@ -269,8 +269,13 @@ class FiniteProcess:
             comps.append(tuple(sorted(comp)))
         return comps
 
+    @cached_property
+    def _support_components(self) -> tuple[tuple[tuple[int, ...], ...], ...]:
+        return tuple(tuple(self.components(self.support(a))) for a in range(self.actions))
+
     def support_components(self, a: int) -> list[tuple[int, ...]]:
-        return self.components(self.support(a))
+        """Connected components of the subgraph S_a induces."""
+        return list(self._support_components[a])
 
     @property
     def max_classes(self) -> int:

@@ -12,6 +12,7 @@ so a failing search returns the smallest counterexample.
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 
 from hypothesis import strategies as st
 
@@ -25,7 +26,8 @@ LAMS = (0.0, 0.5, 1.0)
 
 @st.composite
 def finite_processes(draw, max_states: int = 4, max_actions: int = 3, max_codes: int = 4, continuity=None,
-                     lam=None, regulariser: str | None = "idm-entropy", merges: bool = True) -> FiniteProcess:
+                     lam=None, regulariser: str | None = "idm-entropy", merges: bool = True,
+                     lams: tuple[float, ...] = LAMS) -> FiniteProcess:
     n = draw(st.integers(1, max_states))
     m = draw(st.integers(1, max_actions))
     k = draw(st.integers(1, max_codes))
@@ -47,7 +49,7 @@ def finite_processes(draw, max_states: int = 4, max_actions: int = 3, max_codes:
     merge = sorted(draw(st.sets(st.sampled_from(triples), max_size=2))) if (merges and triples) else []
     return FiniteProcess(
         states=n, actions=m, codes=k, edges=tuple(edges), available=available, merge=tuple(merge),
-        lam=draw(st.sampled_from(LAMS)) if lam is None else lam,
+        lam=draw(st.sampled_from(lams)) if lam is None else lam,
         continuity=draw(st.booleans()) if continuity is None else continuity,
         regulariser=draw(st.sampled_from(["idm-entropy", "conditional-entropy"])) if regulariser is None else regulariser,
     )
@@ -75,8 +77,13 @@ def _rows(m: int):
                     yield row, merges
 
 
+@lru_cache(maxsize=16)
 def small_processes(max_states: int = 3, max_actions: int = 2, max_codes: int = 3, continuity=(True, False),
-                    lams=(0.0, 1.0), regularisers=("idm-entropy",)):
+                    lams=(0.0, 1.0), regularisers=("idm-entropy",)) -> tuple[FiniteProcess, ...]:
+    return tuple(_small_processes(max_states, max_actions, max_codes, continuity, lams, regularisers))
+
+
+def _small_processes(max_states, max_actions, max_codes, continuity, lams, regularisers):
     """EVERY finite process up to the given sizes (graphs, availability rows, merges, codes, lam, IDM class), in
     increasing size (states, actions, codes, edges, merges): the first failing one is a smallest counterexample.
     n <= 3, m <= 2, k <= 3 is 7,000-odd instances per (continuity, lam) pair; isomorphic copies are kept."""

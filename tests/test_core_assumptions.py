@@ -172,3 +172,11 @@ def test_validate_witness_lists_the_violated_assumptions(registry):
     assert [e.name for e in validate_witness(c, Proc(33.0), repair=True)] == ["toy-small", "toy-even"]
     assert [e.name for e in validate_witness(c, Other())] == ["toy-other-kind"]
 
+
+@pytest.mark.parametrize("bad", [np.float64(0.5), np.float64(0.0), np.int64(1), np.array([True]), np.array(True)])
+def test_an_evaluator_returning_a_numpy_non_boolean_is_an_error(registry, bad):
+    """A numpy number or array is not a truth value: an evaluator returning its norm instead of the
+    comparison (``return x, ...`` for ``return x <= tol, ...``) must not pass as ``holds``."""
+    register_evaluator("toy-num", Proc)(lambda p: (bad, "r"))
+    with pytest.raises(TypeError, match="evaluator of 'toy-num' returned"):
+        evaluate("toy-num", Proc(1.0))

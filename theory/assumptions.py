@@ -76,10 +76,16 @@ def evaluate(assumption: Assumption | str, process: Any) -> Evaluation:
         if isinstance(process, types):
             ok, reason = fn(process)
             if not isinstance(ok, bool):
-                ok = bool(ok) if type(ok).__module__ == "numpy" else _not_bool(name, ok)
+                ok = bool(ok) if _numpy_bool(ok) else _not_bool(name, ok)
             return Evaluation(name, ok, str(reason))
     kind = type(process).__name__
     return Evaluation(name, None, f"no evaluator of {name!r} for a {kind} (the assumption does not concern it)")
+
+
+def _numpy_bool(value: Any) -> bool:
+    """A numpy boolean scalar (``np.bool_``), not any numpy object: a numpy float, integer or array
+    returned where a truth value belongs is an evaluator bug (e.g. the norm instead of ``norm <= tol``)."""
+    return type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
 
 
 def _not_bool(name: str, value: Any) -> bool:

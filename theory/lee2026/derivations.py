@@ -218,10 +218,11 @@ def derive_t3() -> dict[str, object]:
     facts["u = e2 (beta^2 sx^2 > w^2 sa^2): leak == 1; u = e1: leak == 0"] = (
         _zero(explained(T_xi, sp.Matrix.vstack(T_ze2, T_o)).subs(beta, sp.Symbol("bp", positive=True)) - 1)
         and _zero(explained(T_xi, sp.Matrix.vstack(T_zopt.subs(w, 1), T_o))))
-    # as written: flip at beta^2 sx^2 = sa^2. Smallest counterexample: w = 2, sa = sx = 1, beta = 3/2
-    ce = {w: 2, sa: 1, sx: 1, beta: sp.Rational(3, 2)}
+    # as written: flip at beta^2 sx^2 = sa^2. Counterexample inside 'isotropic' (sigma_a != sigma_xi): w = 2, sa = 1,
+    # sx = 1/2, beta = 3 (beta^2 sx^2 = 9/4 > sa^2 = 1, so the written rule puts xi first; the action eigenvalue is 4)
+    ce = {w: 2, sa: 1, sx: sp.Rational(1, 2), beta: 3}
     ev = S_phi.subs(ce)
-    facts["as written: at w = 2, sigma_a = sigma_xi = 1, beta = 3/2 (beta^2 sx^2 = 9/4 > sa^2 = 1) xi is captured first"] = (
+    facts["as written: at w = 2, sigma_a = 1, sigma_xi = 1/2, beta = 3 (beta^2 sx^2 = 9/4 > sa^2 = 1) xi is captured first"] = (
         bool(ev[1, 1] > ev[0, 0]))
     facts["ce_eigs"] = (ev[0, 0], ev[1, 1])
     return facts
@@ -239,9 +240,9 @@ def ex_t3_symbolic(ctx: CheckContext) -> CheckResult:
     ce = None
     if not facts[written]:
         ce = {"d_o": 2, "d_a": 1, "d_x": 1, "k": 1, "G_s": [[1], [0]], "G_x": [[0], [1]], "W": 2, "sigma_a": 1,
-              "sigma_xi": 1, "beta": "3/2", "eig_Phi_Sr_Phi^T": {"action": str(ev[0]), "exogenous": str(ev[1])},
+              "sigma_xi": "1/2", "beta": "3", "eig_Phi_Sr_Phi^T": {"action": str(ev[0]), "exogenous": str(ev[1])},
               "violation": "beta^2 sigma_xi^2 = 9/4 > sigma_a^2 = 1 but the action direction (eigenvalue 4) is captured "
-                           "first (leak 0); the true flip is at beta = 2 = |W| sigma_a / sigma_xi",
+                           "first (leak 0); the true flip is at beta = 4 = |W| sigma_a / sigma_xi",
               "suggested_repair": "flip at beta^2 sigma_xi^2 = |W|^2 sigma_a^2 (d_a = d_x = 1); in general compare "
                                   "sigma_a^2 s_i(U_a)^2 with beta^2 sigma_xi^2 s_j(U_x)^2; = written rule iff U_a, U_x "
                                   "have orthonormal columns"}
@@ -316,16 +317,18 @@ def derive_t4b() -> dict[str, object]:
     lk = explained(sp.Matrix([[0, sx, 0]]), sp.Matrix.vstack(T_z, T_o).subs(dict(zip(list(D), list(Dn)))).subs(t, 0))
     out["explicit D = [[1,2],[3,5]]: 1 - NMSE(xi | z, o) == 1"] = _zero(lk - 1)
     out["o-coefficient of z == t D e2 with t free: x_t-dependence allowed (t != 0), not forced (t = 0)"] = _zero(T_z[:, 2] - c)
-    # overlap (outside A6; the claim does not assume A6): U_a = U_x = e1 in d_o = 3, k = 2 >= rank Sigma_r = 1.
-    # Every optimum reconstructs r exactly and its readout is E[a|r] = sa^2/(sa^2+sx^2) r1 (least squares):
+    # rank-deficient rendering U_a = U_x = e1 (OUTSIDE the model: [G_s G_x] must have full column rank): every
+    # optimum reconstructs r exactly and its readout is E[a|r] = sa^2/(sa^2+sx^2) r1 (least squares) - reported only
     kap = sp.Symbol("kappa", real=True)
     T_r1 = sp.Matrix([[sa, sx, 0]])
     Lact = _esq(T_a - kap * T_r1)
     ks = sp.solve(sp.diff(Lact, kap), kap)[0]
-    out["overlap U_a = U_x: readout coefficient E[a|r] == sa^2/(sa^2+sx^2) r1, xi-coefficient sa^2 sx/(sa^2+sx^2) != 0"] = (
-        _zero(ks - sa**2 / (sa**2 + sx**2)))
+    out["outside the model (U_a = U_x, rank-deficient rendering): E[a|r] == sa^2/(sa^2+sx^2) r1, xi-coefficient "
+        "sa^2 sx/(sa^2+sx^2) != 0"] = _zero(ks - sa**2 / (sa**2 + sx**2))
     out["readout_xi_coef_overlap"] = sp.simplify(ks * sx)
-    out["as written (no A6): the readout W_z z is xi-free at the supervised optimum"] = _zero(ks * sx)
+    # as written, at EVERY optimum the spare dimension holds x_t-dependence: the o-coefficient t D e2 vanishes at t = 0
+    out["as written: the spare dimensions hold x_t-dependence at every optimum (o-coefficient != 0 at t = 0)"] = (
+        not _zero(T_z[:, 2].subs(t, 0)))
     return out
 
 
@@ -333,15 +336,14 @@ def derive_t4b() -> dict[str, object]:
 def ex_t4b_symbolic(ctx: CheckContext) -> CheckResult:
     out = derive_t4b()
     facts = {k: v for k, v in out.items() if isinstance(v, bool)}
-    ce = {"d_o": 3, "d_a": 1, "d_x": 1, "k": 2, "U_a": [[1], [0], [0]], "U_x": [[1], [0], [0]], "sigma_a": 1,
-          "sigma_xi": 1, "lambda": "any > 0",
-          "violation": "k = 2 >= rank Sigma_r = 1 so every optimum reconstructs r exactly and its readout is "
-                       "E[a|r] = (a + xi)/2: the readout depends on xi (the EX-T4c floor), it is not made consistent",
-          "suggested_repair": "under A6 (or whenever rank[U_a U_x] = d_a + d_x) with the action captured, the readout "
-                              "W_z z = a is xi- and x_t-free while the k - d_a spare dimensions hold xi; their x_t-"
-                              "dependence is left free (not forced)"}
-    return _result(facts, f"; overlap readout xi-coefficient = {out['readout_xi_coef_overlap']}. The claim lists no A6, "
-                   "so the overlap case is on its domain; under A6 the claim holds (x_t-dependence is allowed, not forced)",
+    ce = {"d_o": 3, "d_a": 1, "d_x": 1, "k": 2, "G_s": [[1], [0], [0]], "G_x": [[0], [1], [0]], "W": 1,
+          "sigma_a": "any > 0", "sigma_xi": "any > 0", "lambda": "any > 0", "t": 0,
+          "violation": "the optimum z = D r + t D e2 o with t = 0 (C + D P = 0) has no x_t-dependence in any latent "
+                       "dimension, the spare one included: x_t-dependence is allowed (t != 0), not forced",
+          "suggested_repair": "with the action captured, the readout W_z z = a is xi- and x_t-free at every minimiser, "
+                              "the k - d_a spare dimensions hold xi at every minimiser; their x_t-dependence is left free"}
+    return _result(facts, f"; outside the model (U_a = U_x, rank-deficient rendering) the readout xi-coefficient is "
+                   f"{out['readout_xi_coef_overlap']} (reported, not a witness: [G_s G_x] must have full column rank)",
                    counterexample=ce)
 
 
@@ -378,9 +380,9 @@ def derive_t4c() -> dict[str, object]:
     out["identifiable (det[U_a U_x] = u1 v2 - u2 v1 != 0): floor == 0 and xi-coefficient == 0"] = (
         _zero(gen["floor"]) and _zero(gen["xi_coef"]))
     ov = _t4c_case(sp.Matrix([1, 0]), sp.Matrix([1, 0]), sa, sx)  # xi along the action direction; Sigma_r singular
-    out["overlap U_a = U_x = e1 (Sr singular, pinv): gradient 0 and excess identity at W* = Sa U_a^T Sr^+"] = (
+    out["U_a = U_x = e1 (Sr singular, pinv; a rendering outside A3): gradient 0 and excess identity at W* = Sa U_a^T Sr^+"] = (
         _zero(ov["grad_at_star"]) and _zero(ov["excess"]))
-    out["overlap: floor == sa^2 sx^2/(sa^2+sx^2) > 0 and xi-coefficient == sa^2 sx/(sa^2+sx^2) != 0"] = (
+    out["U_a = U_x = e1 (outside A3): floor == sa^2 sx^2/(sa^2+sx^2) > 0 and xi-coefficient == sa^2 sx/(sa^2+sx^2) != 0"] = (
         _zero(ov["floor"] - sa**2 * sx**2 / (sa**2 + sx**2)) and _zero(ov["xi_coef"] - sa**2 * sx / (sa**2 + sx**2)))
     nz = _t4c_case(sp.Matrix([0, 0]), sp.Matrix([1, 0]), sa, sx)  # action without effect: U_a = 0
     out["U_a = 0 (action without effect): floor == sa^2 > 0 (a not identifiable)"] = _zero(nz["floor"] - sa**2)
@@ -565,3 +567,153 @@ def ex_t4d_repair_symbolic(ctx: CheckContext) -> CheckResult:
 @register_check("EX-T6", "symbolic", "repair: self+cross captures the action iff 2 |W|^2 sigma_a^2 > sigma_xi^2", target="repair")
 def ex_t6_repair_symbolic(ctx: CheckContext) -> CheckResult:
     return _result(_repair_facts(derive_t6()))
+
+
+# --- EX-T2b ------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def derive_t2b() -> dict[str, object]:
+    """(i) d_o = 2, d_a = d_x = 1, k = 1 = d_a: U_a = w e1 (sigma_a), U_x = (c, s) with c = cos(theta) (overlap iff
+    c != 0) and s = sin(theta) != 0 ([G_s G_x] of full column rank). An eigenvector v of Sigma_r with v^T U_x = 0
+    must be v = (-s, c); then c (Sr v - mu v)_1 + s (Sr v - mu v)_2 == -c s w^2 sigma_a^2 identically, so no such
+    eigenvector exists when c s w sigma_a != 0: EVERY minimiser (every top eigenvector, ties included) has
+    U_k^T U_x != 0 and leakage sigma_xi^2 (v^T U_x)^2 / (v^T Sr v) > 0, for every sigma_xi > 0 (in particular below
+    sigma_a). (ii) In Sigma_r's eigenbasis (diagonal l_i, U_x = v) the formula at U_k = [e_1..e_k] is
+    sigma_xi^2 sum_{i<=k} v_i^2 / l_i: each k adds a nonnegative term (nested subspaces under an eigengap).
+    (iii) k >= rank Sigma_r = 2: explained(xi | r) == 1 (r = [G_s G_x](W a, xi) identifies xi)."""
+    sa, sx, w = sp.symbols("sigma_a sigma_xi w", positive=True)
+    c, s, mu = sp.symbols("c s mu", real=True)
+    u = sp.Matrix([c, s])
+    Sr = sp.diag(w**2 * sa**2, 0) + sx**2 * u * u.T
+    v = sp.Matrix([-s, c])
+    res = Sr * v - mu * v
+    out: dict[str, object] = {}
+    out["(i) an eigenvector orthogonal to U_x needs c (Sr v - mu v)_1 + s (Sr v - mu v)_2 = -c s w^2 sa^2 = 0"] = _zero(
+        sp.expand(c * res[0] + s * res[1] + c * s * w**2 * sa**2))
+    # the leakage formula at any unit direction q from the probe definition (sources eta_a, eta_xi, eta_o):
+    q1, q2 = sp.symbols("q1 q2", real=True)
+    T_r = sp.Matrix([[w * sa, sx * c, 0], [0, sx * s, 0]])
+    T_xi, T_o = sp.Matrix([[0, sx, 0]]), sp.Matrix([[0, 0, 1]])
+    T_z = sp.Matrix([[q1, q2]]) * T_r
+    got = explained(T_xi, sp.Matrix.vstack(T_z, T_o))
+    qv = sp.Matrix([q1, q2])
+    formula = sx**2 * (qv.T * u)[0] ** 2 / (qv.T * Sr * qv)[0]
+    out["(i) probe of xi from (z, o), z = q^T r: 1 - NMSE == sx^2 (q^T U_x)^2 / q^T Sr q (EX-T2's formula)"] = _zero(got - formula)
+    # explicit: w = sa = 1, sx = 1/2 < sa, theta = pi/4: the top eigenvector and its leakage (exact)
+    vals = {w: 1, sa: 1, sx: sp.Rational(1, 2), c: 1 / sp.sqrt(2), s: 1 / sp.sqrt(2)}
+    S_num = Sr.subs(vals)
+    (l_top, _, vecs), = [e for e in S_num.eigenvects() if e[0] == max(x[0] for x in S_num.eigenvects())]
+    vt = vecs[0] / sp.sqrt((vecs[0].T * vecs[0])[0])
+    leak_top = sp.nsimplify(sp.simplify((sp.Rational(1, 4) * (vt.T * u.subs(vals))[0] ** 2) / (vt.T * S_num * vt)[0]))
+    out["(i) explicit w = sa = 1, sx = 1/2, theta = pi/4: top-eigenvector leakage > 0"] = bool(sp.N(leak_top) > 0)
+    out["leak_top_explicit"] = leak_top
+    # (ii) nesting in the eigenbasis
+    l1, l2, l3, v1, v2, v3 = sp.symbols("l1 l2 l3 v1 v2 v3", positive=True)
+    S3, vx = sp.diag(l1, l2, l3), sp.Matrix([v1, v2, v3])
+    E3 = sp.eye(3)
+
+    def f(k):
+        U = E3[:, :k]
+        return sp.simplify((sx**2 * vx.T * U * (U.T * S3 * U).inv() * U.T * vx)[0])
+
+    out["(ii) formula at U_k = [e_1..e_k] == sx^2 sum_{i<=k} v_i^2 / l_i, so leak(k+1) - leak(k) = sx^2 v_(k+1)^2/l_(k+1) >= 0"] = (
+        _zero(f(1) - sx**2 * v1**2 / l1) and _zero(f(2) - f(1) - sx**2 * v2**2 / l2) and _zero(f(3) - f(2) - sx**2 * v3**2 / l3))
+    # (iii) k >= rank: r identifies xi
+    out["(iii) k = rank Sigma_r = 2 (s != 0): explained(xi | r, o) == 1"] = _zero(
+        explained(T_xi, sp.Matrix.vstack(T_r, T_o)).subs({s: sp.Symbol("sp_", positive=True)}) - 1)
+    return out
+
+
+def t2b_numeric_crosscheck(seed: int) -> tuple[bool, float]:
+    """Float: random overlapping (c, s), w, sa, sx < sa: the top eigenvector's leakage from the formula equals the
+    probe of xi from (z, o) built from sources, and is > 0."""
+    rng = np.random.default_rng(seed)
+    th = rng.uniform(0.1, 1.4)
+    w, sa, sx = rng.uniform(0.5, 2), 1.0, rng.uniform(0.05, 0.95)
+    u = np.array([np.cos(th), np.sin(th)])
+    Sr = np.diag([w**2 * sa**2, 0.0]) + sx**2 * np.outer(u, u)
+    v = np.linalg.eigh(Sr)[1][:, -1]
+    T_r = np.array([[w * sa, sx * u[0]], [0.0, sx * u[1]]])
+    T_z = v @ T_r
+    T_xi = np.array([0.0, sx])
+    probe = (T_xi @ T_z) ** 2 / (T_z @ T_z) / sx**2
+    formula = sx**2 * (v @ u) ** 2 / (v @ Sr @ v)
+    # O(1) quantities from 2 x 2 eigh: rounding ~1e-15; 1e-12 is three orders of margin
+    return abs(probe - formula) < 1e-12 and formula > 0, float(abs(probe - formula))
+
+
+@register_check("EX-T2b", "symbolic", "overlap: no eigenvector orthogonal to U_x (leak > 0 for every sx > 0); nesting; k >= rank")
+def ex_t2b_symbolic(ctx: CheckContext) -> CheckResult:
+    out = derive_t2b()
+    facts = {k: v for k, v in out.items() if isinstance(v, bool)}
+    ok, err = t2b_numeric_crosscheck(ctx.seed)
+    facts["float cross-check (random overlap, sx < sa): top-eigenvector leakage probe == formula > 0 (tol 1e-12)"] = ok
+    return _result(facts, f"; explicit leakage {out['leak_top_explicit']}", measured={
+        "leak_top_explicit": str(out["leak_top_explicit"]), "float_err": err})
+
+
+# --- EX-T2c ------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def derive_t2c() -> dict[str, object]:
+    """A = I forced, d_o = 2: G_s = e1, G_x = e2, W = w, Gamma = g, o ~ N(0, I); sources (o1, o2, eta_a, eta_xi);
+    Delta = o' - o = e1 w sa eta_a + e2 ((g - 1) o2 + sx eta_xi), x_t = o2. k = 1, z = u^T Delta (u unit):
+    eliminating B gives L(u) = tr Sigma_Delta - u^T Sigma_Delta^2 u / u^T Sigma_Delta u (PCA of Delta, Sigma_Delta =
+    diag(w^2 sa^2, (g-1)^2 + sx^2)); the probe of x_t from z is (g-1)^2/((g-1)^2 + sx^2) at u = e2 and 0 at u = e1."""
+    w, g = sp.symbols("w gamma", real=True)
+    sa, sx = sp.symbols("sigma_a sigma_xi", positive=True)
+    t, b1, b2 = sp.symbols("t b1 b2", real=True)
+    T_o = sp.Matrix([[1, 0, 0, 0], [0, 1, 0, 0]])
+    T_d = sp.Matrix([[0, 0, w * sa, 0], [0, g - 1, 0, sx]])
+    T_x = sp.Matrix([[0, 1, 0, 0]])
+    S_d = sp.expand(T_d * T_d.T)
+    out: dict[str, object] = {}
+    P = sp.diag(1, g)
+    out["Sigma_Delta == (P - I)(P - I)^T + Sigma_r == diag(w^2 sa^2, (g-1)^2 + sx^2)"] = _zero(
+        S_d - ((P - sp.eye(2)) * (P - sp.eye(2)).T + sp.diag(w**2 * sa**2, sx**2)))
+    uu = sp.Matrix([sp.cos(t), sp.sin(t)])
+    bb = sp.Matrix([b1, b2])
+    L = _esq(T_d - bb * (uu.T * T_d))  # A = I: residual o' - o - B z = Delta - B u^T Delta
+    sol = sp.solve([sp.diff(L, b1), sp.diff(L, b2)], [b1, b2], dict=True)[0]
+    Lt = sp.simplify(L.subs(sol))
+    den = (uu.T * S_d * uu)[0]
+    out["A = I, z = u^T Delta: eliminating B, L(u) == tr S_Delta - u^T S_Delta^2 u / u^T S_Delta u (PCA of Delta)"] = _zero(
+        Lt - (S_d.trace() - (uu.T * S_d * S_d * uu)[0] / den))
+    ex2 = explained(T_x, uu.subs(t, sp.pi / 2).T * T_d)
+    ex1 = explained(T_x, uu.subs(t, 0).T * T_d)
+    out["u = e2 (drift + xi direction on top): 1 - NMSE(x_t | z) == (g-1)^2 / ((g-1)^2 + sx^2)"] = _zero(
+        ex2 - (g - 1) ** 2 / ((g - 1) ** 2 + sx**2))
+    out["u = e1 (action direction on top): 1 - NMSE(x_t | z) == 0"] = _zero(ex1.subs(w, sp.Symbol("wp", positive=True)))
+    out["repair iff: U_k^T (P - I) Sigma_o H_x^T == u^T e2 (g - 1): zero exactly when the probe is"] = (
+        _zero((uu.subs(t, sp.pi / 2).T * (P - sp.eye(2)) * sp.Matrix([0, 1]))[0] - (g - 1))
+        and _zero((uu.subs(t, 0).T * (P - sp.eye(2)) * sp.Matrix([0, 1]))[0]))
+    # as written: NMSE(x_t | z) < 1 at the optimum. Gamma = I (g = 1): the top direction e2 carries no drift
+    out["as written: at g = 1 (Gamma = I) the optimum z = e2^T Delta has NMSE(x_t|z) < 1"] = not _zero(ex2.subs(g, 1))
+    # explicit instance for the numeric cross-check (tests): w = sa = 1, sx = 1/2, g = 0: S_Delta = diag(1, 5/4),
+    # u = e2 on top, NMSE(x_t | z) = 1 - 1/(5/4) = 1/5
+    out["explicit w = sa = 1, sx = 1/2, g = 0: NMSE(x_t | z) == 1/5 at the top direction e2"] = (
+        sp.nsimplify(1 - ex2.subs({g: 0, sx: sp.Rational(1, 2)})) == sp.Rational(1, 5)
+        and S_d.subs({w: 1, sa: 1, sx: sp.Rational(1, 2), g: 0}) == sp.diag(1, sp.Rational(5, 4)))
+    # finite differences of L(t) at a rational point against the symbolic derivative
+    vals = {w: 1.0, sa: 1.0, sx: 0.5, g: 0.0}
+    fL = sp.lambdify(t, Lt.subs(vals), "math")
+    h, t0 = 1e-5, 0.3
+    fd = (fL(t0 + h) - fL(t0 - h)) / (2 * h)
+    exact = float(sp.diff(Lt, t).subs(vals).subs(t, t0))
+    out["finite difference dL/dt (w = sa = 1, sx = 1/2, g = 0, t = 0.3) == symbolic (tol 1e-8)"] = abs(fd - exact) < 1e-8
+    return out
+
+
+@register_check("EX-T2c", "symbolic", "A = I: PCA of Delta; NMSE(x_t|z) = 1 - (g-1)^2/((g-1)^2+sx^2) or 1; refuted at Gamma = I")
+def ex_t2c_symbolic(ctx: CheckContext) -> CheckResult:
+    out = derive_t2c()
+    facts = {k: v for k, v in out.items() if isinstance(v, bool)}
+    ce = {"d_o": 2, "d_a": 1, "d_x": 1, "k": 1, "G_s": [[1], [0]], "G_x": [[0], [1]], "Gamma": 1, "W": "w",
+          "sigma_xi": "> |w| sigma_a", "learn_A": False,
+          "violation": "with Gamma = I the top direction of Sigma_Delta is xi's (exogenous innovation, no drift): "
+                       "z = xi-part of Delta carries nothing of x_t, NMSE(x_t | z) = 1"}
+    return _result(facts, counterexample=ce)
+
+
+@register_check("EX-T2c", "symbolic", "repair: NMSE(x_t|z) < 1 iff U_k^T (P - I) Sigma_o H_x^T != 0 (both orderings)",
+                target="repair")
+def ex_t2c_repair_symbolic(ctx: CheckContext) -> CheckResult:
+    return _result(_repair_facts(derive_t2c()))

@@ -71,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     from lamcheck.check import add_arguments as _check_arguments
 
     _check_arguments(k)
+    b = sub.add_parser("bench", help="how fast the trained tier is, against the papers' own protocol")
+    from lamcheck.bench import add_arguments as _bench_arguments
+
+    _bench_arguments(b)
     return p
 
 
@@ -222,13 +226,13 @@ def show_text(d: dict) -> str:
         return [f"  {a['name']}{' (hidden)' if a['hidden'] else ''}: {a['formula']}"
                 f"  [evaluator: {'yes' if a['evaluator'] else 'none'}]" for a in items] or ["  (none)"]
 
-    def check_lines(items) -> list[str]:
+    def check_lines(items, pad: str = "  ") -> list[str]:
         lines = []
         for s in items:
-            lines.append(f"  {s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
-            lines.append(f"             {s['title']}")
-            lines.append(_indent(s["doc"], "             "))
-        return lines or ["  (none registered)"]
+            lines.append(f"{pad}{s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
+            lines.append(f"{pad}           {s['title']}")
+            lines.append(_indent(s["doc"], pad + "           "))
+        return lines or [f"{pad}(none registered)"]
 
     out += ["", "assumptions:", *assumption_lines(d["assumptions"]), "", "checks:", *check_lines(d["checks"]),
             "", "tests:", *([f"  {t}" for t in d["tests"]] or ["  (none)"])]
@@ -236,9 +240,10 @@ def show_text(d: dict) -> str:
     if r:
         out += ["", f"repair (quantifier {r['quantifier'] or '-'}):", _indent(r["statement"], "  ")]
         if r["note"]:
-            out += [_indent(r["note"], "  ")]
-        out += ["  adds assumptions:", *(assumption_lines(r["assumptions"]) if r["assumptions"] else ["  (none)"]),
-                "  checks:", *check_lines(r["checks"])]
+            out += ["", _indent(r["note"], "  ")]
+        out += ["", "  adds assumptions:" + ("" if r["assumptions"] else " (none)"),
+                *["  " + line for line in (assumption_lines(r["assumptions"]) if r["assumptions"] else [])],
+                "  checks:", *check_lines(r["checks"], "    ")]
     else:
         out += ["", "repair: (none)"]
     return "\n".join(out)
@@ -330,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_claims(args)
         if args.command == "audit":
             return cmd_audit(args)
+        if args.command == "bench":
+            from lamcheck.bench import run as _run_bench
+
+            return _run_bench(args)
         from lamcheck.check import run as _run_check
 
         return _run_check(args)

@@ -1,0 +1,39 @@
+"""The machine's float32 matmul rate at the trainer's own product size, for 1 and 2 torch threads.
+
+The trainer's dominant product is a batch of K (n x d_o)(d_o x d_o) matrices (n = d_o = 128 at the
+papers' sizes): `matmul_gflops` times exactly that, ``torch.bmm`` on (K, n, d_o) x (K, d_o, d_o), and
+returns the median over repeats of 2 K n d_o^2 / seconds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import torch
+
+
+def matmul_gflops(threads: int = 1, *, K: int = 32, n: int = 128, d: int = 128, seconds: float = 0.4,
+                  repeats: int = 5) -> float:
+    """Median GFLOP/s of torch.bmm (K, n, d) x (K, d, d) in float32 on ``threads`` intra-op threads."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        g = torch.Generator().manual_seed(0)
+        a, b = torch.randn(K, n, d, generator=g), torch.randn(K, d, d, generator=g)
+        out = torch.empty(K, n, d)
+        for _ in range(3):
+            torch.bmm(a, b, out=out)
+        flop = 2.0 * K * n * d * d
+        t0 = time.perf_counter()
+        torch.bmm(a, b, out=out)
+        reps = max(int(seconds / max(time.perf_counter() - t0, 1e-6) / repeats), 1)
+        rates = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                torch.bmm(a, b, out=out)
+            rates.append(flop * reps / (time.perf_counter() - t0) / 1e9)
+        return statistics.median(rates)
+    finally:
+        torch.set_num_threads(before)

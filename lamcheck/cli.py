@@ -226,13 +226,13 @@ def show_text(d: dict) -> str:
         return [f"  {a['name']}{' (hidden)' if a['hidden'] else ''}: {a['formula']}"
                 f"  [evaluator: {'yes' if a['evaluator'] else 'none'}]" for a in items] or ["  (none)"]
 
-    def check_lines(items, pad: str = "  ") -> list[str]:
+    def check_lines(items) -> list[str]:
         lines = []
         for s in items:
-            lines.append(f"{pad}{s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
-            lines.append(f"{pad}           {s['title']}")
-            lines.append(_indent(s["doc"], pad + "           "))
-        return lines or [f"{pad}(none registered)"]
+            lines.append(f"  {s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
+            lines.append(f"             {s['title']}")
+            lines.append(_indent(s["doc"], "             "))
+        return lines or ["  (none registered)"]
 
     out += ["", "assumptions:", *assumption_lines(d["assumptions"]), "", "checks:", *check_lines(d["checks"]),
             "", "tests:", *([f"  {t}" for t in d["tests"]] or ["  (none)"])]
@@ -240,10 +240,9 @@ def show_text(d: dict) -> str:
     if r:
         out += ["", f"repair (quantifier {r['quantifier'] or '-'}):", _indent(r["statement"], "  ")]
         if r["note"]:
-            out += ["", _indent(r["note"], "  ")]
-        out += ["", "  adds assumptions:" + ("" if r["assumptions"] else " (none)"),
-                *["  " + line for line in (assumption_lines(r["assumptions"]) if r["assumptions"] else [])],
-                "  checks:", *check_lines(r["checks"], "    ")]
+            out += [_indent(r["note"], "  ")]
+        out += ["  adds assumptions:", *(assumption_lines(r["assumptions"]) if r["assumptions"] else ["  (none)"]),
+                "  checks:", *check_lines(r["checks"])]
     else:
         out += ["", "repair: (none)"]
     return "\n".join(out)

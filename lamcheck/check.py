@@ -194,10 +194,10 @@ def check(spec: Any, *, advise: bool = False, train: bool = False, seeds: int = 
         _check_train_args(seeds, steps, device)
     process = build_process(sp)
     say = progress or (lambda _m: None)
-    assumptions, missing = evaluate_assumptions(sp.kind, process)
     if isinstance(sp, FiniteSpec):
-        rep = _check_finite(sp, process, assumptions, missing)
+        rep = _check_finite(sp, process)
     else:
+        assumptions, missing = evaluate_assumptions(sp.kind, process)
         rep = _check_linear(sp, process, assumptions, missing, tol)
         if advise:
             say("advise: scanning the remedies")
@@ -233,12 +233,13 @@ def _check_linear(sp: LinearSpec, p, assumptions, missing, tol: float) -> CheckR
                        prediction=ctx.opt, capture=ctx.cap, process=p)
 
 
-def _check_finite(sp: FiniteSpec, p, assumptions, missing) -> CheckReport:
+def _check_finite(sp: FiniteSpec, p) -> CheckReport:
     from numerics.lachapelle2025.finite import TooLarge
     from numerics.lachapelle2025.predictions import FiniteContext, identifiability_summary
 
-    try:
+    try:  # the exhaustive enumeration first: an evaluator (identified-labelling) runs it too
         ctx = FiniteContext.of(p)
+        assumptions, missing = evaluate_assumptions("finite", p)
     except TooLarge as exc:
         raise SpecError("spec", f"too large to evaluate in reasonable time: {exc}") from None
     claims = []
@@ -293,13 +294,12 @@ def _weight_with_closed_form(p, sw):
 
     import numpy as np
 
-    from numerics.lee2026.predictions import weight_closed_form
-    from theory.assumptions import evaluate
+    from numerics.lee2026.predictions import closed_form_domain, weight_closed_form
 
     if p.d_z != p.d_a:
         return sw
-    if p.has_exogenous and not p.has_noise:
-        if all(evaluate(n, p).holds for n in ("A6-non-overlap", "isotropic")):
+    if p.has_exogenous:
+        if closed_form_domain(p.with_lam(Phi=None)) and p.lam.Phi is None:
             v, src = weight_closed_form(p)
             if v is not None:
                 return replace(sw, closed_form_value=v, closed_form_source=src)
@@ -490,10 +490,13 @@ def _advice_lines(a: dict) -> list[str]:
             cf = (f"; closed form {_f(r['closed_form_value'], 5)} ({'agrees' if r.get('closed_form_agrees') else 'differs'})"
                   if r.get("closed_form_value") is not None else "")
             rel = ">" if r["direction"] == "increase" else "<" if r["direction"] == "decrease" else "="
-            out.append(head + f"{arrow} from {_f(r['current'], 5)} to {rel} {_f(r['switch'], 5)}{conf}{cf}"
+            if r["parameter"] == "dims.d_z":
+                rel = ""
+            out.append(head + f"{arrow} from {_f(r['current'], 5)} to {rel}{' ' if rel else ''}{_f(r['switch'], 5)}{conf}{cf}"
                        + (f" [{r['note']}]" if r["note"] else ""))
     if a["none_suffices"]:
-        out.append("  none suffices: no single remedy makes every global minimiser capture the action")
+        what = ("keep o out of z" if a["current"]["captures"] else "capture the action")
+        out.append(f"  none suffices: no single remedy makes every global minimiser {what}")
     return out
 
 

@@ -255,9 +255,22 @@ def beta_remedy(p: LinearProcess, pred: Predicate) -> Switch:
         return Switch(current=1.0, direction="decrease", switch=None, suffices=False,
                       note="no exogenous block: the representation Phi_beta is not defined", **common)
     sw = switch_point(lambda b: p.with_lam(Phi=beta_representation(p, b)), b0, decreasing_grid(b0), pred, **common)
-    cf = beta_star_closed_form(p)
+    cf = beta_star_closed_form(p) if closed_form_domain(p) else None
+    if cf is None:
+        return sw
     return replace(sw, closed_form_value=cf, closed_form_source="numerics.lee2026.minimisers.beta_star_closed_form "
-                   "(EX-T3 repair: A6, isotropic, k = d_a)" if cf is not None else "")
+                   "(EX-T3 repair: A6, isotropic, k = d_a)")
+
+
+def closed_form_domain(p: LinearProcess) -> bool:
+    """Where the EX-T3 / EX-T4 closed-form switch points hold (their repaired statements): the exogenous model
+    with A6 and isotropic covariances (the ledger's evaluators), a learnable LAM on o, k = d_a, no extra noise."""
+    from theory.assumptions import evaluate
+
+    lam = p.lam
+    if not p.has_exogenous or p.has_noise or p.chi or not lam.learn_A or lam.tie_CD or lam.kappa or p.d_z != p.d_a:
+        return False
+    return all(evaluate(n, p).holds for n in ("A6-non-overlap", "isotropic"))
 
 
 def _current_beta(p: LinearProcess) -> float:

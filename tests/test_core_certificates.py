@@ -303,3 +303,53 @@ def test_lsq_certified_needs_all_three():
     for edge in (dict(dual_residual=c.tol), dict(stationarity_residual=c.tol), dict(dual_value=c.primal_value - c.tol / 2)):
         assert replace(c, **edge).certified, edge
     assert replace(c, primal_value=2.0, dual_value=1.5).gap == 0.5
+
+
+# --- one condition at a time, at the optimal value (so no other check can catch it) ---------------------
+
+def _set_solution(monkeypatch, primal=None, dual=None):
+    """Replace the solver's answer by an exact point: primal P, and/or dual (nu, Z), both in Q's basis."""
+
+    def edit(pr):
+        v = _vars(pr)
+        if isinstance(pr.objective, cp.Maximize) and primal is not None:
+            v[(4, 4)].value = Q @ np.diag(primal) @ Q.T
+        if isinstance(pr.objective, cp.Minimize) and dual is not None:
+            v[()].value = dual[0]
+            v[(4, 4)].value = Q @ np.diag(dual[1]) @ Q.T
+
+    _perturbing_solve(monkeypatch, edit)
+
+
+@pytest.mark.parametrize("eigs,primal", [
+    # Sigma = diag(2, 2, 2, 0.5) (k = 2, optimum 4): P = diag(1.001, 1/3 - 0.001, 2/3, 0) has tr P = 2 and value
+    # 2 * 2 = 4, and breaks only P <= I (by 1e-3)
+    ((2.0, 2.0, 2.0, 0.5), (1 + DELTA, 1 / 3 - DELTA, 2 / 3, 0.0)),
+    # Sigma = diag(3, 1, 1, 1) (optimum 4): P = diag(1, 0.5, 0.5 + 0.001, -0.001): value 3 + 1 = 4, tr 2; breaks only P >= 0
+    ((3.0, 1.0, 1.0, 1.0), (1.0, 0.5, 0.5 + DELTA, -DELTA)),
+    # Sigma = diag(3, 2, 0, 0) (optimum 5): P = diag(1, 1, 0.001, 0): value 5, inside [0, I]; breaks only tr P = 2
+    ((3.0, 2.0, 0.0, 0.0), (1.0, 1.0, DELTA, 0.0)),
+])
+def test_fantope_rejects_each_primal_condition_alone(monkeypatch, eigs, primal):
+    S = Q @ np.diag(eigs) @ Q.T
+    _set_solution(monkeypatch, primal=primal)
+    c = fantope_bound(S, K)
+    assert c.primal_value == pytest.approx(c.dual_value, abs=1e-7)  # the gap cannot catch it
+    assert c.primal_residual == pytest.approx(DELTA, rel=1e-6) and c.dual_residual <= 1e-7
+    assert not c.certified
+
+
+@pytest.mark.parametrize("nu,Z", [
+    # nu = 1.5, Z = diag(1.5, 0.5, 0, 0) + 1e-3 (e1 - e4): value 3 + 2 = 5, Z + nu I - Sigma >= 0; breaks only Z >= 0
+    (1.5, (1.5 + DELTA, 0.5, 0.0, -DELTA)),
+    # nu = 1.5, Z = diag(1.5 - 0.001, 0.5 + 0.001, 0, 0): value 5, Z >= 0; breaks only Z + nu I - Sigma >= 0 (on u1)
+    (1.5, (1.5 - DELTA, 0.5 + DELTA, 0.0, 0.0)),
+])
+def test_fantope_rejects_each_dual_condition_alone(monkeypatch, nu, Z):
+    _set_solution(monkeypatch, dual=(nu, Z))
+    c = fantope_bound(SIGMA, K)
+    assert c.dual_value == pytest.approx(5.0, abs=1e-9) and abs(c.gap) <= 1e-6
+    assert c.dual_residual == pytest.approx(DELTA, rel=1e-6) and c.primal_residual <= 1e-7
+    assert not c.certified
+    _set_solution(monkeypatch, dual=(nu, (1.5, 0.5, 0.0, 0.0)))  # the exact dual point: certified
+    assert fantope_bound(SIGMA, K).certified

@@ -78,3 +78,50 @@ def test_latent_map():
     C, D = np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])
     assert np.array_equal(latent_map(m, C, D), np.array([[1.0, 2.0]]))  # o_1 + o'_2
     assert np.array_equal(latent_map(m, C, D, o="p", o_next="o"), np.array([[3.0, 1.0]]))
+
+
+# --- probes fitted on a sample ------------------------------------------------------------------------
+
+from numerics.probes import augmented_moments, moment_nmse, sample_nmse  # noqa: E402
+
+
+def _lstsq_with_bias(Y, V, Y_eval, V_eval):
+    """The independent route: a column of ones appended to V, one least-squares solve, residuals on the
+    evaluation sample over its centred target."""
+    A = np.hstack([V, np.ones((V.shape[0], 1))])
+    W = np.linalg.lstsq(A, Y, rcond=None)[0]
+    R = Y_eval - np.hstack([V_eval, np.ones((V_eval.shape[0], 1))]) @ W
+    return float(np.sum(R**2) / np.sum((Y_eval - Y_eval.mean(0)) ** 2))
+
+
+def test_sample_nmse_by_hand():
+    V = np.array([[0.0], [1.0], [2.0], [3.0]])
+    assert sample_nmse(2 * V + 3, V) == pytest.approx(0.0, abs=1e-12)  # the bias absorbs the offset
+    # y = (0, 1, 0, 1) on v = (0, 1, 2, 3): slope 0.2, intercept 0.2; residuals (-.2, .6, -.6, .2): SSR 0.8,
+    # SST = 1 -> NMSE 0.8
+    assert sample_nmse(np.array([[0.0], [1.0], [0.0], [1.0]]), V) == pytest.approx(0.8)
+    assert sample_nmse(np.full((4, 1), 5.0), V) == 1.0  # no variance to explain
+    assert sample_nmse(np.array([[0.0], [1.0], [0.0], [1.0]]), np.zeros((4, 0))) == 1.0  # no predictor
+    # evaluated elsewhere: fit y = v + 1 exactly, evaluate where y = v: residual 1 per sample, SST 5
+    Ve = np.array([[0.0], [1.0], [2.0], [3.0]])
+    assert sample_nmse(V + 1, V, Y_eval=Ve, V_eval=Ve) == pytest.approx(4 / 5)
+
+
+def test_sample_and_moment_nmse_against_least_squares():
+    rng = np.random.default_rng(21)
+    T_y = np.array([[1.0, 0.5, 0.0, 2.0, 0.0], [0.0, -1.0, 1.0, 0.0, 0.3]])
+    T_v = np.array([[1.0, 0.0, 1.0, 0.0, 0.0], [0.5, 1.0, 0.0, -1.0, 0.0]])
+    w, we = rng.standard_normal((300, 5)) + 0.7, rng.standard_normal((200, 5)) - 0.2  # non-zero means
+    Y, V, Ye, Ve = w @ T_y.T, w @ T_v.T, we @ T_y.T, we @ T_v.T
+    ref = _lstsq_with_bias(Y, V, Y, V)
+    ref_e = _lstsq_with_bias(Y, V, Ye, Ve)
+    assert sample_nmse(Y, V) == pytest.approx(ref, rel=1e-10)
+    assert sample_nmse(Y, V, Ye, Ve) == pytest.approx(ref_e, rel=1e-10)
+    G, Ge = augmented_moments(w), augmented_moments(we)
+    assert G.shape == (6, 6) and G[-1, -1] == 1.0 and np.allclose(G[:-1, -1], w.mean(0))
+    assert np.allclose(G[:-1, :-1], w.T @ w / 300)
+    assert moment_nmse(G, T_y, T_v) == pytest.approx(ref, rel=1e-8)
+    assert moment_nmse(G, T_y, T_v, Ge) == pytest.approx(ref_e, rel=1e-8)
+    assert 0.05 < ref < 0.95 and ref_e != pytest.approx(ref)
+    assert moment_nmse(G, T_y, np.zeros((0, 5))) == 1.0
+    assert moment_nmse(G, np.zeros((1, 5)), T_v) == 1.0  # a target with no variance

@@ -28,7 +28,7 @@ CTX = CheckContext()
 
 @pytest.fixture(scope="module")
 def p() -> LinearProcess:
-    return lp.brief_process(0.7, seed=0, d_o=12, d_s=3, d_x=3, d_a=2, d_z=2)
+    return lp.reference_process(0.7, seed=0, d_o=12, d_s=3, d_x=3, d_a=2, d_z=2)
 
 
 # --- the process: closed-form moments against Monte-Carlo ------------------------------------------------------
@@ -58,10 +58,10 @@ def test_moments_against_monte_carlo_on_overlapping_non_orthonormal_instance():
     assert np.allclose(r, smp["a"] @ q.X.T + smp["xi"] @ q.G_x.T, atol=1e-9)
 
 
-def test_brief_process_matches_lee_process_and_scaled_W():
-    base_ = lp.brief_process(2.0, seed=3)
+def test_reference_process_matches_lee_process_and_scaled_W():
+    base_ = lp.reference_process(2.0, seed=3)
     assert np.allclose(base_.X.T @ base_.X, np.eye(3)) and np.allclose(base_.G_x.T @ base_.G_x, np.eye(4))
-    s = lp.brief_process(2.0, seed=3, W_scale=1.5)
+    s = lp.reference_process(2.0, seed=3, W_scale=1.5)
     assert np.allclose(np.linalg.svd(s.X, compute_uv=False), 1.5) and np.allclose(s.G_x, base_.G_x)
 
 
@@ -101,11 +101,11 @@ def _holds(name, q):
 def test_evaluators_accept_and_reject(p):
     assert _holds("exogenous-linear-model", p) and _holds("A6-non-overlap", p) and _holds("isotropic", p)
     assert _holds("orthonormal-action-map", p) and _holds("orthonormal-exogenous-map", p)
-    assert not _holds("A6-non-overlap", lp.brief_process(0.7, overlap=0.3))
-    assert not _holds("orthonormal-action-map", lp.brief_process(0.7, W_scale=2.0))
-    assert not _holds("isotropic", lp.brief_process(1.0))  # sigma_a = sigma_xi: a tie
-    assert not _holds("A5-eigengap", lp.brief_process(1.0, d_z=4))  # 7 directions of eigenvalue 1, 4 slots
-    assert _holds("A5-eigengap", lp.brief_process(2.0, d_z=4))  # 4 xi directions exactly fill the 4 slots
+    assert not _holds("A6-non-overlap", lp.reference_process(0.7, overlap=0.3))
+    assert not _holds("orthonormal-action-map", lp.reference_process(0.7, W_scale=2.0))
+    assert not _holds("isotropic", lp.reference_process(1.0))  # sigma_a = sigma_xi: a tie
+    assert not _holds("A5-eigengap", lp.reference_process(1.0, d_z=4))  # 7 directions of eigenvalue 1, 4 slots
+    assert _holds("A5-eigengap", lp.reference_process(2.0, d_z=4))  # 4 xi directions exactly fill the 4 slots
     E = np.eye(3)  # [G_s G_x] rank-deficient: outside the model
     bad = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_x=E[:, :1], G_s=E[:, :1], W=np.eye(1))
     assert not _holds("exogenous-linear-model", bad)
@@ -119,16 +119,16 @@ def test_evaluators_accept_and_reject(p):
 
 # --- minimiser-set quantities -------------------------------------------------------------------------------------
 def test_leakage_range_at_a_tie_equals_the_formula_over_all_top_k_bases():
-    """sigma_xi = sigma_a = 1 at the brief's sizes: Sigma_r has 7 unit eigenvalues (3 action, 4 xi) and k = 4: any 4
+    """sigma_xi = sigma_a = 1 at the reference sizes: Sigma_r has 7 unit eigenvalues (3 action, 4 xi) and k = 4: any 4
     of them are optimal, so leakage ranges from 1/4 (3 action + 1 xi) to 1 (4 xi): hand-derived n_xi/d_x."""
-    q = lp.brief_process(1.0, d_z=4)
+    q = lp.reference_process(1.0, d_z=4)
     r = mn.leakage(minimiser_set(q))
     assert (r.lo, r.hi) == pytest.approx((0.25, 1.0))
     assert leakage.formula_range(q, 4) == pytest.approx((0.25, 1.0))
 
 
 def test_jacobian_ranges_plain_vs_supervised():
-    q = lp.brief_process(2.0)
+    q = lp.reference_process(2.0)
     plain = mn.x_sensitivity(minimiser_set(q))
     assert plain.lo == 0.0 and plain.hi == float("inf")  # C free: any x_t-sensitivity (EX-T4a)
     sup = minimiser_set(mn.supervised(q, 8.0))
@@ -141,7 +141,7 @@ def test_jacobian_ranges_plain_vs_supervised():
 @pytest.mark.parametrize("W_scale", [0.5, 1.0, 1.5])
 def test_lambda_switch_bisection_matches_singular_values(W_scale):
     """lambda* = lambda_max(U_x Sx U_x^T)/sigma_a^2 - s_min(U_a)^2 = 4 - W_scale^2 (sigma_xi = 2, U_x orthonormal)."""
-    q = lp.brief_process(2.0, W_scale=W_scale)
+    q = lp.reference_process(2.0, W_scale=W_scale)
     ls, info = mn.lambda_switch(q)
     assert ls == pytest.approx(4 - W_scale**2, abs=1e-6)
     assert mn.lambda_star_closed_form(q) == pytest.approx(4 - W_scale**2)
@@ -149,14 +149,14 @@ def test_lambda_switch_bisection_matches_singular_values(W_scale):
 
 def test_beta_switch_bisection_matches_singular_values():
     """beta* = sigma_a s_min(U_a) / (sigma_xi s_max(U_x)) = 1.5 / 2 with W = 1.5 Q, sigma_xi = 2."""
-    q = lp.brief_process(2.0, W_scale=1.5, d_o=12, d_s=3, d_x=3, d_a=2)
+    q = lp.reference_process(2.0, W_scale=1.5, d_o=12, d_s=3, d_x=3, d_a=2)
     b, _ = mn.beta_switch(q)
     assert b == pytest.approx(0.75, rel=1e-6)
 
 
 def test_objective_value_is_the_definition():
     """objective_value against the shared lam_loss (a different formula: the trace expansion in F = A + BC)."""
-    q = lp.brief_process(0.7, overlap=0.2)
+    q = lp.reference_process(0.7, overlap=0.2)
     rng = np.random.default_rng(0)
     par = {"A": rng.normal(size=(16, 16)), "B": rng.normal(size=(16, 3)), "C": rng.normal(size=(3, 16)),
            "D": rng.normal(size=(3, 16))}
@@ -166,7 +166,7 @@ def test_objective_value_is_the_definition():
 def test_cross_context_eigenvalues_are_hand_derived():
     """Self + cross under A6, isotropic: action generalised eigenvalues 2 s^2 sigma_a^2 = 2 * 2.25 (W = 1.5 Q), xi
     ones s^2 sigma_xi^2 = 4; cross only: the score has rank d_a (xi^(2) is independent of r^(1))."""
-    q = lp.brief_process(2.0, W_scale=1.5)
+    q = lp.reference_process(2.0, W_scale=1.5)
     mu = mn.cross_context_set(q, True).mu
     assert mu[:3] == pytest.approx([4.5] * 3) and mu[3:7] == pytest.approx([4.0] * 4)
     mu_c = mn.cross_context_set(q, False).mu
@@ -175,8 +175,8 @@ def test_cross_context_eigenvalues_are_hand_derived():
 
 # --- EX-T1 / EX-T2 / EX-T2b / EX-T2c ------------------------------------------------------------------------
 @pytest.mark.theorem("EX-T1")
-@pytest.mark.parametrize("make", [lambda: lp.brief_process(0.7), lambda: lp.brief_process(2.0, overlap=0.4, d_z=5),
-                                  lambda: lp.brief_process(1.0, d_z=4, W_scale=1.3)])
+@pytest.mark.parametrize("make", [lambda: lp.reference_process(0.7), lambda: lp.reference_process(2.0, overlap=0.4, d_z=5),
+                                  lambda: lp.reference_process(1.0, d_z=4, W_scale=1.3)])
 def test_ex_t1_violation_is_nonpositive_on_explicit_instances(make):
     excess, what = leakage.t1_violation(make())
     assert excess <= 0, what
@@ -186,7 +186,7 @@ def test_ex_t1_violation_is_nonpositive_on_explicit_instances(make):
 @given(st.floats(-2, 2), st.integers(1, 6))
 @settings(max_examples=15)
 def test_ex_t1_gamma_invariance_property(g, k):
-    q = lp.brief_process(0.6, gamma=g, d_z=k, d_o=8, d_s=2, d_x=3, d_a=2)
+    q = lp.reference_process(0.6, gamma=g, d_z=k, d_o=8, d_s=2, d_x=3, d_a=2)
     assert minimiser_set(q).value == pytest.approx(ll.eigen_tail(q.Sigma_r, k), abs=1e-10)
 
 
@@ -194,13 +194,13 @@ def test_ex_t1_gamma_invariance_property(g, k):
 def test_ex_t2_greedy_special_values():
     """A6, isotropic, orthonormal: sigma_xi = 2 > sigma_a: k = 3 takes 3 of 4 xi (leak 3/4), k = 6 all 4 (leak 1);
     sigma_xi = 0.5: k = 3 takes the 3 actions (leak 0), k = 5 two xi (leak 1/2)."""
-    hi = lambda sx, k: mn.leakage(minimiser_set(lp.brief_process(sx, d_z=k))).hi  # noqa: E731
+    hi = lambda sx, k: mn.leakage(minimiser_set(lp.reference_process(sx, d_z=k))).hi  # noqa: E731
     assert (hi(2.0, 3), hi(2.0, 6), hi(0.5, 3), hi(0.5, 5)) == pytest.approx((0.75, 1.0, 0.0, 0.5), abs=1e-12)
 
 
 @pytest.mark.theorem("EX-T2")
 def test_ex_t2_violation_on_tie_and_overlap():
-    for q in (lp.brief_process(1.0, d_z=4), lp.brief_process(0.5, overlap=0.3, d_z=4)):
+    for q in (lp.reference_process(1.0, d_z=4), lp.reference_process(0.5, overlap=0.3, d_z=4)):
         excess, what = leakage.t2_violation(q)
         assert excess <= 0, what
 
@@ -218,25 +218,25 @@ def test_ex_t2b_generic_overlap_and_tie_example():
 @given(st.floats(0.05, 3.0), st.floats(0.05, 1.0))
 @settings(max_examples=10)
 def test_ex_t2b_monotone_property(sx, ov):
-    q = lp.brief_process(sx, overlap=ov, d_o=10, d_s=3, d_x=3, d_a=2, seed=2)
+    q = lp.reference_process(sx, overlap=ov, d_o=10, d_s=3, d_x=3, d_a=2, seed=2)
     leaks = [mn.leakage(minimiser_set(q.with_lam(d_z=k))).hi for k in range(1, 9)]
     assert all(b >= a - 1e-9 for a, b in zip(leaks, leaks[1:])) and leaks[-1] == pytest.approx(1.0)
 
 
 @pytest.mark.theorem("EX-T2c")
 def test_ex_t2c_gamma_identity_is_a_counterexample_and_repair_holds():
-    q = leakage.residual(lp.brief_process(0.7, gamma=1.0, d_z=8))
+    q = leakage.residual(lp.reference_process(0.7, gamma=1.0, d_z=8))
     assert minimiser_set(q).given_z("x").hi == pytest.approx(1.0)  # no drift: z carries nothing of x_t
     assert leakage.t2c_claim_violation(q)[0] > 0
     assert leakage.t2c_repair_violation(q)[0] < 0 and leakage.t2c_value_violation(q)[0] <= 0
-    r = minimiser_set(leakage.residual(lp.brief_process(0.7, d_z=8))).given_z("x")
+    r = minimiser_set(leakage.residual(lp.reference_process(0.7, d_z=8))).given_z("x")
     assert 0 < r.lo <= r.hi < 1
 
 
 # --- EX-T3 ----------------------------------------------------------------------------------------------------
 @pytest.mark.theorem("EX-T3")
 def test_ex_t3_projector_removes_leakage_and_written_flip_fails_at_W2():
-    q = lp.brief_process(2.0, overlap=0.3, d_z=4)
+    q = lp.reference_process(2.0, overlap=0.3, d_z=4)
     assert remedies.t3_violation(q.with_lam(Phi=lp.projector_off(q.G_x)))[0] <= 0
     E = np.eye(2)  # the symbolic witness: W = 2, sigma_a = 1, sigma_xi = 1/2, d_o = 2, k = 1
     w2 = lp.exo_process(E[:, :1], E[:, 1:], 2 * np.eye(1), 0.5 * np.eye(1), np.eye(1), 0.5 * np.eye(1), d_z=1)
@@ -249,8 +249,8 @@ def test_ex_t3_projector_removes_leakage_and_written_flip_fails_at_W2():
 @pytest.mark.theorem("EX-T4")
 def test_ex_t4_generalised_eigenvalues_vs_minimiser_set_value():
     """value = tr Sr + lam tr Sa - sum top-k mu(N, Sr) with mu from Sigma_r's own eigen-decomposition; for the
-    orthonormal brief process mu = (1 + lam) sigma_a^2 = 9 (x3) and sigma_xi^2 = 4 (x4)."""
-    q = lp.brief_process(2.0)
+    orthonormal reference process mu = (1 + lam) sigma_a^2 = 9 (x3) and sigma_xi^2 = 4 (x4)."""
+    q = lp.reference_process(2.0)
     mu = remedies.generalised_eigenvalues(q, 8.0)
     assert mu[:3] == pytest.approx([9.0] * 3) and mu[3:7] == pytest.approx([4.0] * 4)
     ms = minimiser_set(mn.supervised(q, 8.0))
@@ -260,22 +260,22 @@ def test_ex_t4_generalised_eigenvalues_vs_minimiser_set_value():
 
 @pytest.mark.theorem("EX-T4")
 def test_ex_t4_written_threshold_fails_with_scaled_W_repair_holds():
-    q = lp.brief_process(2.0, W_scale=1.5)  # true switch 1.75, written 3
+    q = lp.reference_process(2.0, W_scale=1.5)  # true switch 1.75, written 3
     for lam in (2.0, 2.5):
         assert remedies.t4_threshold_violation((q, lam), repaired=False)[0] > 0
         assert remedies.t4_threshold_violation((q, lam), repaired=True)[0] < 0
-    assert remedies.t4_threshold_violation((lp.brief_process(0.5), 0.0), repaired=False)[0] > 0  # lambda = 0
+    assert remedies.t4_threshold_violation((lp.reference_process(0.5), 0.0), repaired=False)[0] > 0  # lambda = 0
 
 
 @pytest.mark.theorem("EX-T4")
 def test_ex_t4_convex_certificate_on_one_instance():
-    excess, what = remedies.t4_convex_violation((lp.brief_process(2.0, d_o=8, d_s=2, d_x=2, d_a=2), 2.5))
+    excess, what = remedies.t4_convex_violation((lp.reference_process(2.0, d_o=8, d_s=2, d_x=2, d_a=2), 2.5))
     assert excess <= 0, what
 
 
 @pytest.mark.theorem("EX-T4a")
 def test_ex_t4a_members_with_mixing_have_equal_loss_and_any_sensitivity():
-    q = lp.brief_process(0.7)
+    q = lp.reference_process(0.7)
     ms = minimiser_set(q)
     sx, J = [], []
     for scale in (0.0, 1.0, 4.0):
@@ -290,22 +290,22 @@ def test_ex_t4a_members_with_mixing_have_equal_loss_and_any_sensitivity():
 
 @pytest.mark.theorem("EX-T4b")
 def test_ex_t4b_spare_dimension_holds_xi_x_dependence_allowed_not_forced():
-    f = remedies.t4b_facts(lp.brief_process(2.0, d_z=4), 8.0)
+    f = remedies.t4b_facts(lp.reference_process(2.0, d_z=4), 8.0)
     # k = 4 = d_a + 1, lambda = 8 > 3: 3 action statistics + 1 of 4 xi -> leakage 1/4 at every minimiser
     assert f["leak"] == pytest.approx((0.25, 0.25)) and f["readout_leak_max"] < 1e-9
     assert f["S_x"].lo == 0.0 and f["S_x"].hi == float("inf")
-    assert remedies.t4b_claim_violation((lp.brief_process(2.0, d_z=4), 8.0))[0] > 0
-    assert remedies.t4b_repair_violation((lp.brief_process(2.0, d_z=4), 8.0))[0] < 0
+    assert remedies.t4b_claim_violation((lp.reference_process(2.0, d_z=4), 8.0))[0] > 0
+    assert remedies.t4b_repair_violation((lp.reference_process(2.0, d_z=4), 8.0))[0] < 0
 
 
 @pytest.mark.theorem("EX-T4c")
 def test_ex_t4c_action_without_effect():
     """W = 0: r = U_x xi carries nothing of a, so the floor is tr Sigma_a = 3 and E[a|r] = 0 (xi-free)."""
-    q = lp.brief_process(0.7, W_scale=0.0)
+    q = lp.reference_process(0.7, W_scale=0.0)
     qq = remedies.t4c_quantities(q)
     assert qq["floor"] == pytest.approx(3.0) and qq["probe"] == pytest.approx(3.0) and qq["xi_coef"] < 1e-12
     assert remedies.t4c_claim_violation(q)[0] > 0 and remedies.t4c_repair_violation(q)[0] < 0
-    full = remedies.t4c_quantities(lp.brief_process(0.7, overlap=0.5))
+    full = remedies.t4c_quantities(lp.reference_process(0.7, overlap=0.5))
     assert full["floor"] == pytest.approx(0, abs=1e-9) and full["identifiable"]
 
 
@@ -316,14 +316,14 @@ def test_ex_t4d_monte_carlo_weight_and_threshold():
         est = remedies.labelled_weight_monte_carlo(1.0, frac, n, 20000, 1)
         assert est == pytest.approx(1 - (1 - frac) ** n, abs=0.018)
         assert remedies.shared_labelled_weight(frac, n) == pytest.approx(1 - (1 - frac) ** n)
-    q = lp.brief_process(2.0, W_scale=1.5)  # true switch 1.75; written lambda* = 3: lambda p = 2 disagrees
+    q = lp.reference_process(2.0, W_scale=1.5)  # true switch 1.75; written lambda* = 3: lambda p = 2 disagrees
     assert remedies.t4d_violation((q, 20.0, 0.1, 128, "all"), repaired=False)[0] > 0
     assert remedies.t4d_violation((q, 20.0, 0.1, 128, "all"), repaired=True)[0] < 0
 
 
 @pytest.mark.theorem("EX-T6")
 def test_ex_t6_cross_is_xi_free_and_scaled_W_breaks_the_written_rule():
-    q = lp.brief_process(2.0, W_scale=1.5)  # 2 s^2 sigma_a^2 = 4.5 > 4 = sigma_xi^2 but 2 sigma_a^2 = 2 < 4
+    q = lp.reference_process(2.0, W_scale=1.5)  # 2 s^2 sigma_a^2 = 4.5 > 4 = sigma_xi^2 but 2 sigma_a^2 = 2 < 4
     pp = lp.PairedProcess(q)
     assert mn.cross_context_set(q, False).leakage().hi < 1e-9
     assert remedies.t6_violation(pp, repaired=False)[0] > 0 and remedies.t6_violation(pp, repaired=True)[0] < 0
@@ -395,6 +395,21 @@ def test_ex_b3_b5_hand_values_small():
 
 
 # --- paper-level (protocol configuration) ---------------------------------------------------------------------
+@pytest.mark.theorem("EX-C1")
+def test_ex_c1_protocol_spare_capacity_leaks():
+    """d_o = 128, sigma_xi = 0.5 < sigma_a, d_z = 12: 8 action statistics + 4 of the 8 tied xi: leakage 1/2."""
+    r = mn.leakage(minimiser_set(paper_level.protocol_process(0, 12, 0.5)))
+    assert (r.lo, r.hi) == pytest.approx((0.5, 0.5))
+
+
+@pytest.mark.theorem("EX-C3")
+def test_ex_c3_protocol_one_percent_labels_switch():
+    """w_eff(1%) = 16 (1 - 0.99^128) = 11.58 > the switch point 3 at sigma_xi = 2: z = T a at every minimiser."""
+    p = paper_level.protocol_process(0, 8, 2.0)
+    ms = minimiser_set(mn.supervised(p, 16 * (1 - 0.99**128)))
+    assert mn.exogenous_free(ms) and mn.leakage(ms).hi < 1e-9
+
+
 @pytest.mark.theorem("EX-C2")
 def test_ex_c2_protocol_projection_removes_leakage():
     q = paper_level.protocol_process(0, 8, 2.0)

@@ -1,126 +1,119 @@
 """Trained checks for Lee et al. 2026 (remedies on linear LAMs; nonlinear pixel world). ALL EX-T* claims are this
-project's reconstruction; EX-C* are abstract-level claims checked on our own toys. Deterministic (fixed seeds, CPU)."""
+project's reconstruction; EX-C* are abstract-level claims checked on our own toys. Deterministic (fixed seeds, CPU).
+
+CI runs one trained comparison against the closed form (EX-T2) and the pure-numpy parts of the trained checks
+(saddle profile, rotation, samplers, the pixel world's bottleneck on the requested device); every full trained check
+runs in the audit and in the ``slow`` tests."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
-from gpu_checks.lee2026 import pixel_world as pw, remedies_trained as rt
+from gpu_checks.lee2026 import lib, linear, pixel_lib as px, pixel_world as pw, remedies_trained as rt
+from numerics.lee2026 import minimisers as mn
+from numerics.optima import minimiser_set
 from theory.checks import CheckContext
 
 CTX = CheckContext()
 
 
-@pytest.mark.theorem("EX-T3")
-def test_ex_t3_trained_frozen_phi_and_collapse():
-    r = rt.ex_t3_trained(CTX)
-    assert r.status == "confirms"
-    rows = r.measured["rows"]
-    assert max(x["leak"] for x in rows if x["beta"] < 0.5) < 0.05  # Phi U_x = 0 and below the flip: no leak
-    assert min(x["leak"] for x in rows if x["beta"] > 0.5) > 0.6  # above the flip: closed form 2/3
-    for c in r.measured["collapse"]:
-        assert c["loss_final"] < 0.1 * c["fixed_phi_optimum"]
-
-
-@pytest.mark.theorem("EX-T4")
-def test_ex_t4_trained_points_away_from_threshold():
-    r = rt.ex_t4_trained_figure(CTX)
-    assert r.status == "confirms"
-    assert {round(x["lam"], 2) for x in r.measured["rows"]} == {0.5, 1.0, 8.0, 12.0}
-    assert r.figures[0].series[1].style == "o"
-
-
-@pytest.mark.theorem("EX-T5")
-def test_ex_t5_saddle_explains_gaps():
-    r = rt.ex_t5_trained(CTX)
-    assert r.status in ("confirms", "undecided")
-    sad = r.measured["saddle"]
-    assert abs(sad["slope0"]) < 1e-6 and sad["curv0"] < 0  # strict saddle
+@pytest.mark.theorem("EX-T2")
+def test_ex_t2_trained_points_lie_in_the_closed_form_ranges():
+    r = linear.ex_t2_trained(CTX)
     for row in r.measured["rows"]:
-        if row["rel_gap_reduced"] > 1e-3:
-            assert row["rel_gap_after_rotation"] < 0.1 * row["rel_gap_reduced"]
+        lo, hi = row["leak_range"]
+        assert lo - lib.TRAIN_TOL <= row["leak"] <= hi + lib.TRAIN_TOL
+        # sigma_xi = 2, k = 2 of 3 xi slots: 2/3; sigma_xi = 0.5, k = 2 = d_a: 0; k = 4: 2 actions + 2 of 3 xi: 2/3
+        expected = {(2.0, 2): 2 / 3, (2.0, 4): 1.0, (0.5, 2): 0.0, (0.5, 4): 2 / 3}[(row["sigma_xi"], row["k"])]
+        assert row["leak"] == pytest.approx(expected, abs=lib.TRAIN_TOL)
+    assert r.status == "confirms"
 
 
 @pytest.mark.theorem("EX-T5")
-def test_ex_t5_exact_saddle_profile():
-    proc = rt._proc(2.0, 0)
-    sad = rt.exact_saddle(proc, 3.5)
-    assert sad["curv0"] == pytest.approx(-2 * (4.5 - 4.0), rel=1e-3)
+@pytest.mark.parametrize("W_scale", [1.0, 1.5])
+def test_ex_t5_exact_saddle_profile(W_scale):
+    """latent = {strongest action direction, one xi direction}: J(theta) = J0 - (mu_a - mu_xi) sin^2 theta with
+    mu_a = sigma_a^2 (s_min^2 + lambda) (s = W_scale) and mu_xi = sigma_xi^2 = 4: at lambda = 1.1 lambda*
+    (lambda* = 4 - s^2) the gap is 0.1 lambda* = 0.1 (4 - s^2), the curvature -2 x that."""
+    p = lib.setting(2.0, 0, W_scale=W_scale)
+    lam = 1.1 * (4 - W_scale**2)
+    sad = lib.exact_saddle(p, lam)
+    gap = W_scale**2 + lam - 4.0
+    assert sad["mu_a"] - sad["mu_xi"] == pytest.approx(gap)
+    assert sad["curv0"] == pytest.approx(-2 * gap, rel=1e-3) and abs(sad["slope0"]) < 1e-6
+    assert sad["J_start"] - sad["J_final"] == pytest.approx(gap, rel=1e-9) and sad["monotone"]
     assert sad["J_final"] == pytest.approx(sad["J_opt"], rel=1e-12)
-    # the analytic profile J0 - (mu_a - mu_xi) sin^2 matches the numeric rotation end points
-    assert sad["J_start"] - sad["J_final"] == pytest.approx(4.5 - 4.0, rel=1e-9) and sad["monotone"]
 
 
-@pytest.mark.theorem("EX-T4a")
-def test_ex_t4a_trained_not_determined():
-    r = rt.ex_t4a_trained(CTX)
-    assert r.status == "confirms"
-    sx = [x["S_x"] for x in r.measured["rows"]]
-    assert min(sx) > 0.3 and max(sx) > 1.2 * min(sx)
-
-
-@pytest.mark.theorem("EX-T4d")
-def test_ex_t4d_label_fraction():
-    r = rt.ex_t4d_trained(CTX)
-    assert r.status == "confirms"
-    rows = r.measured["rows"]
-    lab = {x["p"]: x["leak"] for x in rows if x["average"] == "labelled" and x["seed"] == 0}
-    allv = {x["p"]: x["leak"] for x in rows if x["average"] == "all" and x["seed"] == 0}
-    assert lab[0.0] > 0.6 and lab[0.01] < 0.05 and allv[0.01] > 0.6 and allv[0.1] < 0.05
+@pytest.mark.theorem("EX-T5")
+def test_rotate_to_optimum_from_the_optimum_is_a_no_op():
+    p = lib.setting(2.0, 0)
+    ms = minimiser_set(mn.supervised(p, 8.0))
+    D = ms.canonical()["D"][:ms.k]
+    rot = lib.rotate_to_optimum(p, D, 8.0)
+    assert rot["rotations"] == [] and rot["J_start"] == pytest.approx(rot["J_opt"], rel=1e-12)
+    assert lib.reduced_J(p, D, 8.0) == pytest.approx(ms.value, rel=1e-12)
 
 
 @pytest.mark.theorem("EX-T3")
-def test_phi_sampler_emits_phi_space():
-    import torch
-
-    proc = rt._proc(2.0, 0)
-    Phi = rt._phi(proc, 0.0)
-    b = rt.phi_sampler([proc], [Phi])(64, torch.Generator().manual_seed(0))
-    # Phi U_x = 0: h' - Phi P o carries no xi, only Phi U_a a
-    assert np.allclose(Phi @ proc.U_x, 0, atol=1e-12)
-    assert b.o.shape == (1, 64, 12)
+def test_phi_sampler_and_scaled_label_sampler():
+    p = lib.setting(2.0, 0)
+    Phi = rt.lp.projector_off(p.G_x)
+    b = lib.phi_sampler([p], [Phi])(4096, torch.Generator().manual_seed(0))
+    h, h2 = b.o[0].double().numpy(), b.o_next[0].double().numpy()
+    # Phi U_x = 0: h' - Phi P Phi^+ h carries only Phi U_a a, so it is a linear function of a (residual ~ float32 eps)
+    resid = h2 - h @ (Phi @ p.P @ np.linalg.pinv(Phi)).T - b.a[0].double().numpy() @ (Phi @ p.X).T
+    assert np.abs(resid).max() < 1e-4
+    s = lib.scaled_label_sampler([p, p], [4.0, 9.0])(8, torch.Generator().manual_seed(1))
+    base = lib.process_sampler([p, p])(8, torch.Generator().manual_seed(1))
+    assert torch.allclose(s.a[0], 2 * base.a[0]) and torch.allclose(s.a[1], 3 * base.a[1])
 
 
 @pytest.mark.theorem("EX-C1")
-def test_ex_c1_pixel_leak():
-    r = pw.ex_c1_trained(CTX)
-    assert r.status == "confirms"
-    s = r.measured["settings"]
-    assert min(s["plain/cont"]["leak"]) > 0.15 and min(s["plain/vq"]["leak"]) > 0.15
-    assert all(abs(v - 1) < 0.1 for v in s["plain/cont"]["nmse_xi_o"])  # xi not predictable from o_t
-
-
-@pytest.mark.theorem("EX-C2")
-def test_ex_c2_pixel_endogenous_target():
-    r = pw.ex_c2_trained(CTX)
-    assert r.status == "confirms"
-    s = r.measured["settings"]
-    assert max(s["endo/cont"]["leak"]) < 0.05 and max(s["endo/vq"]["leak"]) < 0.05
-    assert max(s["learned-phi/cont"]["rec_loss"]) < 0.1 * min(s["plain/cont"]["rec_loss"])
-
-
-@pytest.mark.theorem("EX-C3")
-def test_ex_c3_pixel_consistency():
-    r = pw.ex_c3_trained(CTX)
-    assert r.status == "confirms"
-    s = r.measured["settings"]
-    assert max(s["sup10%/cont"]["inconsistency"]) < min(s["plain/cont"]["inconsistency"]) - 0.15
+def test_pixel_world_runs_on_the_requested_device_with_the_shared_vq():
+    w = px.World()
+    b = w.sample(16, torch.Generator().manual_seed(0), device="cpu")
+    assert b["o"].shape == (16, 72) and float(b["o"][:, :36].max()) <= 1.0 + 1e-6 and b["o"].device.type == "cpu"
+    z_of, rec = px.train_setting(w, px.Setting("plain/vq", vq=True), (0, 1), steps=5, n_train=64, base_seed=0,
+                                 device="cpu")
+    z = z_of(b["o"][None], b["o2"][None])
+    assert z.shape == (2, 16, px.D_Z) and z.device.type == "cpu" and rec.shape == (2,)
+    # VQ output: every latent is one of the codebook's 8 codes
+    assert len({tuple(np.round(v, 6)) for v in z[0].numpy()}) <= px.N_CODES
+    assert (px.COMMITMENT, px.CODEBOOK_WEIGHT) == (0.025, 0.1)  # Zhang's pixel-toy weights (grid_world)
 
 
 @pytest.mark.theorem("EX-C4")
-def test_ex_c4_aggregate():
-    r = pw.ex_c4_trained(CTX)
-    assert r.status == "confirms"
-    assert all(r.measured["nonlinear"].values())
+def test_c4_ordering_helpers_reject_a_bad_world():
+    """The ordering rules of the pixel world on synthetic results: they fail when the fixed target leaks as much as
+    plain reconstruction, and pass when it leaks 0.3 less on every seed."""
+    def world(endo_leak):
+        s = {n: {"leak": [0.5] * 3, "nmse_xi_o": [1.0] * 3, "rec_loss": [1.5] * 3, "inconsistency": [0.9] * 3,
+                 "act_acc": [0.2] * 3} for n in ("plain/cont", "plain/vq", "learned-phi/cont", "sup10%/cont", "sup10%/vq")}
+        for n in ("endo/cont", "endo/vq"):
+            s[n] = {"leak": [endo_leak] * 3}
+        s["learned-phi/cont"]["rec_loss"] = [0.01] * 3
+        return {"settings": s}
+
+    assert px.c2_result(world(0.2))[0] and not px.c2_result(world(0.45))[0]
+    assert px.c1_result(world(0.2))[0] and not px.c3_result(world(0.2))[0]  # supervised = plain inconsistency
 
 
-def test_world_render_and_dynamics():
-    import torch
-
-    w = pw.World()
-    b = w.sample(8, torch.Generator().manual_seed(0))
-    assert b["o"].shape == (8, 72) and float(b["o"][:, :36].max()) <= 1.0 + 1e-6
-    # the distractor channel of o_{t+1} depends on xi, the agent channel does not
-    b2 = w.sample(8, torch.Generator().manual_seed(0))
-    assert torch.allclose(b["o2"], b2["o2"])
+@pytest.mark.theorem("EX-T4a")
+@pytest.mark.theorem("EX-T4d")
+@pytest.mark.theorem("EX-T3")
+@pytest.mark.theorem("EX-T4")
+@pytest.mark.theorem("EX-T5")
+@pytest.mark.theorem("EX-C1")
+@pytest.mark.theorem("EX-C2")
+@pytest.mark.theorem("EX-C3")
+@pytest.mark.theorem("EX-C4")
+@pytest.mark.slow
+@pytest.mark.parametrize("check", [linear.ex_t4_trained, rt.ex_t3_trained, rt.ex_t4_trained_figure, rt.ex_t5_trained,
+                                   rt.ex_t4a_trained, rt.ex_t4d_trained, pw.ex_c1_trained, pw.ex_c2_trained,
+                                   pw.ex_c3_trained, pw.ex_c4_trained], ids=lambda f: f.__name__)
+def test_full_trained_check_confirms(check):
+    r = check(CTX)
+    assert r.status == "confirms", r.detail

@@ -9,7 +9,7 @@ step budget, on fresh samples of the shared `LinearProcess` sampler (`process_sa
 minimiser sets of `numerics.optima`.
 
 Setting (every trained linear check): d_o = 12, d_s = d_x = 3, d_a = 2, sigma_a = 1, Gamma = 0.5 I, A6, orthonormal maps
-unless a check says otherwise (`numerics.lee2026.process.brief_process`). CI shrinks only the step budget and the
+unless a check says otherwise (`numerics.lee2026.process.reference_process`). CI shrinks only the step budget and the
 number of seeds; the dimensionless quantities that decide the outcome (sigma_xi^2/sigma_a^2, d_z/d_a, lambda/lambda*,
 beta/beta*) are those of the full run.
 """
@@ -54,7 +54,7 @@ def schedule(ctx: CheckContext) -> Schedule:
 
 def setting(sigma_xi: float, seed: int = 0, d_z: int = D_A, **kw):
     """The trained checks' process (module docstring)."""
-    return lp.brief_process(sigma_xi, seed=seed, d_z=d_z, d_o=D_O, d_s=D_S, d_x=D_X, d_a=D_A, **kw)
+    return lp.reference_process(sigma_xi, seed=seed, d_z=d_z, d_o=D_O, d_s=D_S, d_x=D_X, d_a=D_A, **kw)
 
 
 def optimum_values(procs: Sequence) -> list[float]:

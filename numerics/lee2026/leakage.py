@@ -33,7 +33,7 @@ def _witness(out) -> dict | None:
     return out.witness(lambda p: p.to_json())
 
 
-def _brief_ranges(p) -> dict:
+def _reference_ranges(p) -> dict:
     return mn.quantities(minimiser_set(p))
 
 
@@ -72,7 +72,7 @@ def t1_violation(p) -> tuple[float, str]:
 @register_check("EX-T1", "numeric", "min L_rec = eigen tail of Sigma_r, Gamma-invariant; z = R U_k^T r + (C+DP) o")
 def ex_t1_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(_domain("EX-T1"), t1_violation, max_examples=ctx.scale.examples)
-    base = lp.brief_process(0.7, seed=ctx.seed)
+    base = lp.reference_process(0.7, seed=ctx.seed)
     vals = [minimiser_set(lp.with_factors(base, Gamma=g * np.eye(4))).value for g in (-0.9, 0.0, 0.5, 1.0, 1.7)]
     spread = max(vals) - min(vals)
     return judged("numeric", not out.found and spread < 1e-10,
@@ -80,7 +80,7 @@ def ex_t1_numeric(ctx: CheckContext) -> CheckResult:
                   f"ties, k below/at/above d_a): max violation {out.violation:.2e} ({out.detail or 'none'}); "
                   f"d_o = 16 setting, Gamma in {{-0.9, 0, 0.5, 1, 1.7}}: minimum spread {spread:.1e}",
                   counterexample=_witness(out), process=out.counterexample,
-                  measured={"instances": out.examples, "gamma_sweep_minima": vals}, ranges=_brief_ranges(base))
+                  measured={"instances": out.examples, "gamma_sweep_minima": vals}, ranges=_reference_ranges(base))
 
 
 # --- EX-T2 ---------------------------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def special_case_table(seed: int, W_scale: float = 1.0) -> list[dict]:
     rows = []
     for (d_o, d_s, d_x, d_a) in ((16, 4, 4, 3), (10, 3, 2, 3), (9, 2, 4, 1)):
         for s_xi in (0.5, 2.0):
-            base = lp.brief_process(s_xi, seed=seed, d_o=d_o, d_s=d_s, d_x=d_x, d_a=d_a, W_scale=W_scale)
+            base = lp.reference_process(s_xi, seed=seed, d_o=d_o, d_s=d_s, d_x=d_x, d_a=d_a, W_scale=W_scale)
             for k in range(1, d_o):
                 ms = minimiser_set(base.with_lam(d_z=k))
                 n_a, n_xi = special_case_counts(d_x, d_a, k, 1.0, s_xi)
@@ -168,7 +168,7 @@ def _leak_vs_k_figure(seed: int) -> FigureSpec:
     series = []
     ks = list(range(1, 12))
     for s_xi in (0.5, 0.9, 1.1, 2.0):
-        p = lp.brief_process(s_xi, seed=seed)
+        p = lp.reference_process(s_xi, seed=seed)
         leaks = [mn.leakage(minimiser_set(p.with_lam(d_z=k))) for k in ks]
         series.append(Series(f"sigma_xi = {s_xi} (closed form, every minimiser)", ks, [r.hi for r in leaks], style="-"))
     return FigureSpec(name="ex_t2_leak_vs_dz", title="EX-T2: leakage at the optimum vs d_z (reconstructed model)",
@@ -183,7 +183,7 @@ def _leak_vs_sigma_figure(seed: int) -> FigureSpec:
     series = []
     for label, ov in (("no overlap (A6)", 0.0), ("overlap 0.3", 0.3)):
         for k in (3, 4):
-            vals = [mn.leakage(minimiser_set(lp.brief_process(s, seed=seed, overlap=ov, d_z=k))).hi for s in sig]
+            vals = [mn.leakage(minimiser_set(lp.reference_process(s, seed=seed, overlap=ov, d_z=k))).hi for s in sig]
             series.append(Series(f"{label}, k = {k}", sig, vals, style="-" if ov == 0 else "--"))
     return FigureSpec(name="ex_t2_leak_vs_sigma_xi", title="EX-T2/EX-T2b: leakage at the optimum vs sigma_xi",
                       xlabel="sigma_xi (sigma_a = 1)", ylabel="E_leak = 1 - NMSE(xi | z, o)", series=tuple(series),
@@ -198,7 +198,7 @@ def ex_t2_numeric(ctx: CheckContext) -> CheckResult:
     sc_err = max(max(abs(r["nmse_a_max"] - r["pred_a"]), abs(r["nmse_xi_max"] - r["pred_xi"])) for r in rows)
     rows2 = special_case_table(ctx.seed, W_scale=2.0)
     sc_err_w2 = max(max(abs(r["nmse_a_max"] - r["pred_a"]), abs(r["nmse_xi_max"] - r["pred_xi"])) for r in rows2)
-    p = lp.brief_process(2.0, seed=ctx.seed)
+    p = lp.reference_process(2.0, seed=ctx.seed)
     return judged(
         "numeric", not out.found,
         RECON + f"{out.examples} instances of the claim's domain (ties with a rotated second minimiser, overlap, "
@@ -207,7 +207,7 @@ def ex_t2_numeric(ctx: CheckContext) -> CheckResult:
                 f"(the special case needs orthonormal-action-map; the statement does not)",
         counterexample=_witness(out), process=out.counterexample,
         measured={"instances": out.examples, "special_case_max_err": sc_err, "special_case_W2_max_err": sc_err_w2},
-        ranges=_brief_ranges(p), figures=(_leak_vs_k_figure(ctx.seed), _leak_vs_sigma_figure(ctx.seed)))
+        ranges=_reference_ranges(p), figures=(_leak_vs_k_figure(ctx.seed), _leak_vs_sigma_figure(ctx.seed)))
 
 
 # --- EX-T2b --------------------------------------------------------------------------------------------------
@@ -252,7 +252,7 @@ def generic_overlap_min_leak(n: int, seed: int) -> tuple[float, dict]:
         d_s, d_x = int(rng.integers(1, 4)), int(rng.integers(1, 4))
         d_a = int(rng.integers(1, d_s + 1))
         s = int(seed * 1000 + i)
-        p = lp.brief_process(float(rng.uniform(0.05, 0.9)), seed=s, d_o=d_s + d_x + 2, d_s=d_s, d_x=d_x, d_a=d_a,
+        p = lp.reference_process(float(rng.uniform(0.05, 0.9)), seed=s, d_o=d_s + d_x + 2, d_s=d_s, d_x=d_x, d_a=d_a,
                              overlap=float(rng.uniform(0.05, 1.0)))
         lo = mn.leakage(minimiser_set(p)).lo
         if lo < worst:
@@ -279,7 +279,7 @@ def ex_t2b_numeric(ctx: CheckContext) -> CheckResult:
     tie, exc = tie_example(), nongeneric_exception()
     ok = not out.found and worst > ZERO_TOL
     ce = _witness(out) or ({"generic_instance": inst, "violation": f"min leak {worst:.3g}"} if not ok else None)
-    p = lp.brief_process(0.5, seed=ctx.seed, overlap=0.3)
+    p = lp.reference_process(0.5, seed=ctx.seed, overlap=0.3)
     return judged(
         "numeric", ok,
         RECON + f"(i) {n} random continuous overlapping instances, k = d_a, sigma_xi < sigma_a: min over instances of "
@@ -289,7 +289,7 @@ def ex_t2b_numeric(ctx: CheckContext) -> CheckResult:
                 f"eigenvalues (4;1,1,1) give leakage ranges {tie['leak_k2']} at k = 2 and {tie['leak_k3']} at k = 3",
         counterexample=ce, process=out.counterexample,
         measured={"instances": out.examples, "generic_min_leak": worst, "generic_worst_instance": inst,
-                  "tie_without_A5": tie, "nongeneric_exception": exc}, ranges=_brief_ranges(p))
+                  "tie_without_A5": tie, "nongeneric_exception": exc}, ranges=_reference_ranges(p))
 
 
 # --- EX-T2c --------------------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def ex_t2c_numeric(ctx: CheckContext) -> CheckResult:
     dom = _domain("EX-T2c", lam_options={"learn_A": False})
     val = search_counterexample(dom, t2c_value_violation, max_examples=ctx.scale.examples)
     out = search_counterexample(dom, t2c_claim_violation, max_examples=ctx.scale.examples)
-    p = residual(lp.brief_process(0.7, seed=ctx.seed, d_z=8))
+    p = residual(lp.reference_process(0.7, seed=ctx.seed, d_z=8))
     typical = minimiser_set(p).given_z("x")
     return judged(
         "numeric", not out.found and not val.found,
@@ -363,7 +363,7 @@ def ex_t2c_numeric(ctx: CheckContext) -> CheckResult:
                 + f"; d_o = 16 setting (Gamma = 0.5 I, k = 8): NMSE(x_t|z) in [{typical.lo:.3f}, {typical.hi:.3f}]",
         counterexample=_witness(out) or _witness(val), process=out.counterexample or val.counterexample,
         measured={"value_instances": val.examples, "setting_nmse_x_z_k8": [typical.lo, typical.hi]},
-        ranges=_brief_ranges(p))
+        ranges=_reference_ranges(p))
 
 
 @register_check("EX-T2c", "numeric", "repair: z = R U_k^T Delta; NMSE(x_t|z) < 1 iff U_k^T (P-I) Sigma_o H_x^T != 0",

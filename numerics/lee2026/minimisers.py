@@ -39,7 +39,7 @@ Array = np.ndarray
 
 #: A probe quantity counts as zero below ZERO_TOL: the instances are integer or QR-built O(1) matrices whose exact
 #: zeros evaluate to ~1e-14 in float64 and whose genuine positives are >= ~1e-4 (the smallest non-zero leak of the
-#: integer hypothesis grids and of the brief's settings); 1e-8 separates both by four orders.
+#: integer hypothesis grids and of the reference settings); 1e-8 separates both by four orders.
 ZERO_TOL = 1e-8
 INF = float("inf")
 

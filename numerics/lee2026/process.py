@@ -7,7 +7,7 @@ with U_a = G_s W (``LinearProcess.X``), U_x = G_x, [s; x; e] = [G_s G_x G_perp]^
 when [G_s G_x] is orthonormal), o = F_o n_o (A3's special case F_o = I), a = F_a n_a, xi = F_xi n_xi. Then
 o' = P o + r, P = I + G_x (Gamma - I) H_x, r = U_a a + U_x xi. Every moment, probe and optimum is the shared one
 (`numerics.processes`, `numerics.optima`, `numerics.probes`); this module adds only the Lee-specific constructors,
-the paired-context process of EX-T6, the metrics of brief §2.5 for a given encoder, and the hypothesis strategy over
+the paired-context process of EX-T6, the metrics of the reconstruction (probe NMSEs, leakage, Jacobians) for a given encoder, and the hypothesis strategy over
 the model's whole domain.
 """
 
@@ -25,7 +25,7 @@ from numerics.processes import LAMConfig, LinearProcess, lee_process
 Array = np.ndarray
 
 #: The reconstruction's closed-form setting: d_o = 16, d_s = d_x = 4, d_a = 3, Gamma = 0.5 I, sigma_a = 1.
-BRIEF_DIMS = {"d_o": 16, "d_s": 4, "d_x": 4, "d_a": 3}
+REFERENCE_DIMS = {"d_o": 16, "d_s": 4, "d_x": 4, "d_a": 3}
 
 #: Provenance tag that starts every Lee check's detail.
 RECON = "[reconstructed claim: the paper's formal body was unavailable] "
@@ -56,11 +56,11 @@ def exo_process(G_s: Array, G_x: Array, W: Array, Gamma: Array, F_a: Array, F_xi
                          G_s=G_s, W=W, H_s=Minv[:d_s])
 
 
-def brief_process(sigma_xi: float, *, seed: int = 0, d_z: int | None = None, sigma_a: float = 1.0, gamma: float = 0.5,
+def reference_process(sigma_xi: float, *, seed: int = 0, d_z: int | None = None, sigma_a: float = 1.0, gamma: float = 0.5,
                   overlap: float = 0.0, W_scale: float = 1.0, d_o: int = 16, d_s: int = 4, d_x: int = 4, d_a: int = 3,
                   **lam_options) -> LinearProcess:
     """The reconstruction's closed-form setting: `numerics.processes.lee_process` (orthonormal [G_s G_x], W orthonormal columns times ``W_scale``, Gamma = gamma I,
-    isotropic covariances; ``overlap`` tilts G_x toward the action pixels) at the brief's sizes by default."""
+    isotropic covariances; ``overlap`` tilts G_x toward the action pixels) at the reference sizes by default."""
     base = lee_process(np.random.default_rng(seed), d_o=d_o, d_s=d_s, d_x=d_x, d_a=d_a, sigma_a=sigma_a,
                        sigma_xi=sigma_xi, gamma=gamma, overlap=overlap, d_z=d_a if d_z is None else d_z, **lam_options)
     if W_scale == 1.0:
@@ -100,7 +100,7 @@ class PairedProcess:
         return {"paired_contexts": True, "self_term": self.self_term, "base": self.base.to_json()}
 
 
-# --- metrics of a given encoder (brief §2.5) -------------------------------------------------------------------
+# --- metrics of a given encoder -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Metrics:
     """Probes of one latent z = C o + D o' (C, D act on o): NMSE(a|z), NMSE(a|z,o), leak = 1 - NMSE(xi|z,o),
@@ -168,7 +168,7 @@ def projector_off(M: Array) -> Array:
 
 def beta_representation(p: LinearProcess, beta: float) -> Array:
     """EX-T3's down-weighting Phi_beta = I + (beta - 1) Q_x Q_x^T, Q_x an orthonormal basis of span(G_x) (= G_x G_x^T
-    as the brief writes it when G_x has orthonormal columns); beta = 0 is the projector off span(G_x)."""
+    as the reconstruction writes it when G_x has orthonormal columns); beta = 0 is the projector off span(G_x)."""
     Q = orthonormal_basis(p.G_x)
     return np.eye(p.d_o) + (beta - 1.0) * Q @ Q.T
 

@@ -110,7 +110,7 @@ def _beta_figure(seed: int) -> tuple[FigureSpec, dict]:
     betas = [float(b) for b in np.geomspace(0.05, 20, 60)]
     series, markers, stars = [], [], {}
     for label, W_scale in (("orthonormal W", 1.0), ("W = 1.5 Q", 1.5)):
-        p = lp.brief_process(2.0, seed=seed, W_scale=W_scale, d_o=12, d_s=3, d_x=3, d_a=2)
+        p = lp.reference_process(2.0, seed=seed, W_scale=W_scale, d_o=12, d_s=3, d_x=3, d_a=2)
         vals = [mn.leakage(minimiser_set(mn.beta_process(p, b))).hi for b in betas]
         series.append(Series(f"{label}: E_leak (max over minimisers)", betas, vals, style="-"))
         bs, _ = mn.beta_switch(p)
@@ -129,12 +129,12 @@ def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(within(get_claim("EX-T3").assumptions, endogenous_phi_processes()), t3_violation,
                                 max_examples=n)
     flip = search_counterexample(_beta_domain(min_sigma_a=1), lambda p: t3_flip_violation(p, False), max_examples=n)
-    collapse = mn.objective_value(lp.brief_process(1.0).with_lam(Phi=np.zeros((16, 16))),
+    collapse = mn.objective_value(lp.reference_process(1.0).with_lam(Phi=np.zeros((16, 16))),
                                   {k: np.zeros(s) for k, s in (("A", (16, 16)), ("B", (16, 3)), ("C", (3, 16)),
                                                                ("D", (3, 16)))})
     fig, stars = _beta_figure(ctx.seed)
     res = _first(out, flip)
-    p = lp.brief_process(2.0, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)
+    p = lp.reference_process(2.0, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)
     ranges = mn.quantities(minimiser_set(p.with_lam(Phi=lp.projector_off(p.G_x))))
     ranges["beta_switch"] = Range(stars["orthonormal W"]["bisection"], stars["orthonormal W"]["bisection"],
                                   method="bisection on the minimiser sets")
@@ -230,7 +230,7 @@ def _lambda_figure(seed: int) -> tuple[FigureSpec, dict]:
     lams = [float(v) for v in np.geomspace(0.01, 100, 61)]
     series, markers, stars = [], [], {}
     for label, W_scale in (("orthonormal W", 1.0), ("W = 1.5 Q", 1.5)):
-        p = lp.brief_process(2.0, seed=seed, W_scale=W_scale)
+        p = lp.reference_process(2.0, seed=seed, W_scale=W_scale)
         vals = [mn.leakage(minimiser_set(mn.supervised(p, x))).hi for x in lams]
         series.append(Series(f"{label}: E_leak (max over minimisers)", lams, vals, style="-"))
         ls, _ = mn.lambda_switch(p)
@@ -251,12 +251,12 @@ def ex_t4_numeric(ctx: CheckContext) -> CheckResult:
                                 t4_rrr_violation, max_examples=n)
     thr = search_counterexample(_threshold_domain(min_sigma_a=1, lambdas=LAMBDAS),
                                 lambda x: t4_threshold_violation(x, False), max_examples=n)
-    at0 = t4_threshold_violation((lp.brief_process(0.5, seed=ctx.seed), 0.0), False)
+    at0 = t4_threshold_violation((lp.reference_process(0.5, seed=ctx.seed), 0.0), False)
     fig, stars = _lambda_figure(ctx.seed)
     res = _first(thr, val)
     witness = res.counterexample[0] if res.found else None
     ce = res.witness(lambda x: x[0].to_json() | {"lambda": x[1]}) if res.found else None
-    p = lp.brief_process(2.0, seed=ctx.seed)
+    p = lp.reference_process(2.0, seed=ctx.seed)
     ranges = mn.quantities(minimiser_set(mn.supervised(p, 8.0)))
     ranges["lambda_switch"] = Range(stars["orthonormal W"]["bisection"], stars["orthonormal W"]["bisection"],
                                     method="bisection on the minimiser sets")
@@ -281,7 +281,7 @@ def ex_t4_repair_numeric(ctx: CheckContext) -> CheckResult:
                                   lambda x: t4_threshold_violation(x, False), max_examples=n // 3)
     bis = []
     for W_scale in (0.5, 1.0, 1.5, 2.0):
-        p = lp.brief_process(2.0, seed=ctx.seed, W_scale=W_scale)
+        p = lp.reference_process(2.0, seed=ctx.seed, W_scale=W_scale)
         bis.append((W_scale, mn.lambda_switch(p)[0], mn.lambda_star_closed_form(p)))
     bis_err = max(abs(b - c) for _, b, c in bis)
     res = _first(thr, ortho)
@@ -358,7 +358,7 @@ def t4a_violation(p) -> tuple[float, str]:
 def ex_t4a_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(within(get_claim("EX-T4a").assumptions, lp.exo_processes()), t4a_violation,
                                 max_examples=ctx.scale.examples)
-    p = lp.brief_process(0.7, seed=ctx.seed)
+    p = lp.reference_process(0.7, seed=ctx.seed)
     ms = minimiser_set(p)
     rows = []
     for scale in (0.0, 0.1, 1.0, 3.0):
@@ -432,7 +432,7 @@ def t4b_repair_violation(x) -> tuple[float, str]:
 @register_check("EX-T4b", "numeric", "k > d_a: readout consistent? spare dims hold xi and x_t-dependence at every minimiser?")
 def ex_t4b_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(_t4b_domain(), t4b_claim_violation, max_examples=ctx.scale.examples)
-    p = lp.brief_process(2.0, seed=ctx.seed, d_z=4)
+    p = lp.reference_process(2.0, seed=ctx.seed, d_z=4)
     f = t4b_facts(p, 8.0)
     return judged("numeric", not out.found,
                   RECON + f"{out.examples} instances (k > d_a, overlap, non-orthonormal maps): "
@@ -648,7 +648,7 @@ def ex_t6_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(_t6_domain(), lambda pp: t6_violation(pp, False), max_examples=ctx.scale.examples)
     rows = []
     for sx in (1.0, 1.3, 1.6, 3.0):
-        p = lp.brief_process(sx, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)
+        p = lp.reference_process(sx, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)
         rows.append({"sigma_xi": sx, "cross_leak": mn.cross_context_set(p, False).leakage().hi,
                      "self+cross_nmse_a_max": mn.cross_context_set(p, True).given_zo("a").hi})
     return judged("numeric", not out.found,

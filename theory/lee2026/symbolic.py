@@ -5,7 +5,7 @@ independent standard-normal sources, is minimised in A at A* = P - B(C + D P) wi
 and L(A*) = tr((I - BD) Sigma_r (I - BD)^T) does not depend on Gamma.
 EX-T4: action supervision in the isotropic orthogonal case: after eliminating (B, W_z) the supervised loss is
 tr Sigma_r + lambda tr Sigma_a - (d N d^T)/(d Sigma_r d^T); the generalised eigenvalues are (1+lambda) sigma_a^2
-and sigma_xi^2, and the threshold solves to lambda* = sigma_xi^2/sigma_a^2 - 1 (the brief's formula).
+and sigma_xi^2, and the threshold solves to lambda* = sigma_xi^2/sigma_a^2 - 1 (the reconstruction's formula).
 Derivatives are taken entrywise (sympy's MatrixSymbol diff of a sum is unreliable).
 """
 
@@ -115,7 +115,7 @@ def derive_t4_threshold() -> dict[str, object]:
                                                                    and sp.simplify(J_exo - (1 + lam) * sa**2) == 0)
     lam_star = sp.solve(sp.Eq(J_act, J_exo), lam)
     out["lambda*"] = lam_star
-    out["solve(J_act == J_exo, lambda) == sigma_xi^2/sigma_a^2 - 1 (brief formula)"] = (
+    out["solve(J_act == J_exo, lambda) == sigma_xi^2/sigma_a^2 - 1 (the reconstruction's formula)"] = (
         len(lam_star) == 1 and sp.simplify(lam_star[0] - (sx**2 / sa**2 - 1)) == 0)
     return out
 

@@ -124,9 +124,10 @@ def _tb_a1_setting(b: ContinuousTestBed):
 
 @register_evaluator("la-A1-realisability", ContinuousTestBed)
 def _tb_a1(b: ContinuousTestBed):
-    gap = b.min_next_state_gap()
+    gap = b.co_occurring_gap()
     ok = (b.latent == "continuous" or b.codes >= b.actions) and gap > 0
-    return ok, f"k = {b.codes} vs m = {b.actions}; min_s min_(a!=b) |g(s,a) - g(s,b)| = {gap:.3g} on the support"
+    return ok, (f"k = {b.codes} vs m = {b.actions}; min |g(s,a) - g(s,b)| over co-occurring pairs = {gap:.3g} (a "
+                "continuous zero-loss IDM exists iff > 0)")
 
 
 @register_evaluator("la-A2-continuity", ContinuousTestBed)

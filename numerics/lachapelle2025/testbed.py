@@ -40,7 +40,8 @@ class ContinuousTestBed:
     """Brief §4.3 (module docstring). ``latent``: the IDM's output space ("discrete": softmax over ``codes``;
     "continuous": R^2; "vq": a continuous encoder followed by an argmin quantiser over ``codes`` entries);
     ``lam``: entropy weight; ``full_support``: False restricts the expert so that pairs of actions never co-occur
-    (LA-U4 (iii)), by the rule "action a is used only where sign(s_1) matches its parity"."""
+    (LA-U4 (iii)), by the rule "action a is used only where sign(s_1) matches its parity"; ``same_dynamics`` = (a, b):
+    action b moves like action a everywhere, g(s, b) = g(s, a) (LA-U4 (i))."""
 
     domain: str = "connected"
     actions: int = 4
@@ -50,6 +51,7 @@ class ContinuousTestBed:
     lam: float = 0.01
     latent: str = "discrete"
     full_support: bool = True
+    same_dynamics: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.domain not in DOMAINS:
@@ -65,7 +67,7 @@ class ContinuousTestBed:
     def to_json(self) -> dict:
         return {"kind": "continuous-testbed", "domain": self.domain, "actions": self.actions, "codes": self.codes,
                 "step": self.step, "rotation": self.rotation, "lam": self.lam, "latent": self.latent,
-                "full_support": self.full_support}
+                "full_support": self.full_support, "same_dynamics": self.same_dynamics}
 
     # --- the process ----------------------------------------------------------------------------------------------
     @property
@@ -75,6 +77,9 @@ class ContinuousTestBed:
 
     def displacement(self, s: np.ndarray, a: np.ndarray) -> np.ndarray:
         """s' - s = step R(rotation s_1) u_a, for arrays s (n, 2) and a (n,)."""
+        a = np.asarray(a)
+        if self.same_dynamics is not None:
+            a = np.where(a == self.same_dynamics[1], self.same_dynamics[0], a)
         th = self.rotation * s[:, 0] + np.pi / 2 * a
         return self.step * np.stack([np.cos(th), np.sin(th)], 1)
 
@@ -119,8 +124,22 @@ class ContinuousTestBed:
     def min_next_state_gap(self) -> float:
         """min_{s, a != b} |g(s,a) - g(s,b)| = step min_{a != b} |u_a - u_b| (a rotation keeps distances)."""
         u = self.directions
+        if self.same_dynamics is not None:
+            u = u.copy()
+            u[self.same_dynamics[1]] = u[self.same_dynamics[0]]
         d = np.linalg.norm(u[:, None] - u[None], axis=-1)
         return float(self.step * d[~np.eye(self.actions, dtype=bool)].min())
+
+    def co_occurring_gap(self) -> float:
+        """min |g(s,a) - g(s,b)| over the pairs a != b used at a common state (all pairs under full support; same
+        parity under the parity rule): what a zero-loss continuous IDM needs to be > 0."""
+        u = self.directions
+        if self.same_dynamics is not None:
+            u = u.copy()
+            u[self.same_dynamics[1]] = u[self.same_dynamics[0]]
+        pairs = [(a, b) for a in range(self.actions) for b in range(a + 1, self.actions)
+                 if self.full_support or (a - b) % 2 == 0]
+        return float(self.step * min(np.linalg.norm(u[a] - u[b]) for a, b in pairs)) if pairs else float("inf")
 
     def line(self, n: int = 200, s2: float = 0.0) -> np.ndarray:
         """A horizontal line of states across the domain (for label switches)."""

@@ -274,7 +274,7 @@ def advice(p, tol: float) -> dict:
     remedies = []
     if not cap.captures:
         remedies += [_weight_with_closed_form(p, weight_switch(p, pred)), label_fraction_switch(p, pred),
-                     beta_remedy(p, pred), latent_size_switch(p, pred, max_d_z=min(p.d_o - 1, 64)),
+                     beta_remedy(p, pred), latent_size_switch(p, pred, max_d_z=min(p.d_o - 1, 32)),
                      noise_switch(p, pred), exo_noise_switch(p, pred)]
     remedies.append(augmentation_switch(p, tol))
     rows = [r.to_json() for r in remedies]
@@ -321,26 +321,20 @@ def _weight_with_closed_form(p, sw):
 
 # --- training ---------------------------------------------------------------------------------------------------
 
-class _HView:
-    """A process seen in representation coordinates h = Phi o (the trainer and its monitor read d_o, d_a, d_z, lam,
-    source, moments and Sigma_r; Phi is applied to o and o')."""
+def representation_process(p):
+    """The process seen in representation coordinates h = Phi o, as a `LinearProcess` of its own (no Phi): the
+    same joint law of (h, a, h') when Phi is invertible: F_o -> Phi F_o, X -> Phi X, F_e -> Phi F_e,
+    G_x -> Phi G_x, H_x -> H_x Phi^-1, Pi -> Pi Phi^-1 (so P -> Phi P Phi^-1). None when Phi is singular."""
+    from dataclasses import replace
 
-    def __init__(self, p):
-        from dataclasses import replace
+    import numpy as np
 
-        from numerics.probes import SourceModel
-
-        Phi = p.lam.Phi
-        src = p.source
-        self.d_a, self.d_z = p.d_a, p.d_z
-        self.d_o = Phi.shape[0]
-        self.lam = replace(p.lam, Phi=None)
-        self.source = SourceModel({"o": Phi @ src.T("o"), "o_next": Phi @ src.T("o_next"), "a": src.T("a")})
-        self._moments = p.moments()
-        self.Sigma_r = Phi @ p.Sigma_r @ Phi.T
-
-    def moments(self):
-        return self._moments
+    Phi = p.lam.Phi
+    if Phi.shape[0] != Phi.shape[1] or np.linalg.matrix_rank(Phi) < Phi.shape[0]:
+        return None
+    Pinv = np.linalg.inv(Phi)
+    return replace(p, lam=replace(p.lam, Phi=None), F_o=Phi @ p.F_o, X=Phi @ p.X, F_e=Phi @ p.F_e,
+                   G_x=Phi @ p.G_x, H_x=p.H_x @ Pinv, Pi=p.Pi @ Pinv, G_s=None, W=None, H_s=None)
 
 
 def train_linear(p, prediction, *, seeds: int, steps: int, device: str, progress: Callable[[str], None]) -> dict:
@@ -357,7 +351,11 @@ def train_linear(p, prediction, *, seeds: int, steps: int, device: str, progress
     if not prediction.closed_form:
         return {"skipped": f"no closed-form optimum to compare with: {prediction.reason}"}
     ms = minimiser_set(p)
-    view = _HView(p) if p.lam.Phi is not None else p
+    view = p
+    if p.lam.Phi is not None:
+        view = representation_process(p)
+        if view is None:
+            return {"skipped": "the representation Phi is singular (beta = 0): no trainer input h = Phi o of full rank"}
     procs = [view] * seeds
     every = max(50, steps // 20)
     monitor = relative_excess_monitor(procs, [ms.value] * seeds)

@@ -131,6 +131,7 @@ class _LossPlan:
     labels: Tensor | None  # None: no action loss
     mean: bool
     labelled: bool
+    masked: bool = True  # False: every model uses all d_z_max latent dimensions (the mask is all ones)
 
     @classmethod
     def of(cls, model: "LinearLAMs", K: int, device: str | torch.device) -> "_LossPlan":
@@ -139,7 +140,8 @@ class _LossPlan:
         head = model.E is not None and bool(opts.action_weight)
         return cls(kappa=torch.as_tensor(kappa, dtype=torch.float32, device=device)[:, None, None] if np.any(kappa != 0) else None,
                    labels=_per_model(opts.label_fraction, K, device)[:, None] if head else None,
-                   mean=opts.loss_normalisation == "mean", labelled=opts.label_average == "labelled")
+                   mean=opts.loss_normalisation == "mean", labelled=opts.label_average == "labelled",
+                   masked=not bool(torch.all(model.mask == 1)))
 
 
 class _Reconstruction(torch.autograd.Function):
@@ -160,13 +162,14 @@ class _Reconstruction(torch.autograd.Function):
     def forward(ctx, s_a, t, s_c, s_d, A, B, C, D, mask, c: float):
         zt = torch.bmm(D, s_d.transpose(1, 2))
         if C is not None:
-            zt = torch.baddbmm(zt, C, s_c.transpose(1, 2))
-        zt = zt.mul_(mask)
+            zt.baddbmm_(C, s_c.transpose(1, 2))
+        if mask is not None:
+            zt.mul_(mask)
         R = torch.bmm(zt.transpose(1, 2), B.transpose(1, 2))
         if A is not None:
-            R = torch.baddbmm(R, s_a, A.transpose(1, 2))
-        R = R.sub_(t)
-        rec = torch.linalg.vecdot(R.flatten(1), R.flatten(1)) / c
+            R.baddbmm_(s_a, A.transpose(1, 2))
+        R.sub_(t)
+        rec = torch.linalg.vector_norm(R.flatten(1), dim=1).square_().div_(c)
         ctx.c = c
         ctx.save_for_backward(s_a, s_c, s_d, A, B, C, mask, zt, R)
         return rec, zt
@@ -174,13 +177,14 @@ class _Reconstruction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g_rec, g_zt):
         s_a, s_c, s_d, A, B, C, mask, zt, R = ctx.saved_tensors
-        G = R * (2.0 / ctx.c * g_rec)[:, None, None]
+        G = R.mul_((2.0 / ctx.c * g_rec)[:, None, None])  # R is not needed again (one backward per forward)
         dA = torch.bmm(G.transpose(1, 2), s_a) if A is not None and ctx.needs_input_grad[4] else None
         dB = torch.bmm(zt, G).transpose(1, 2).contiguous()
         gzt = torch.bmm(B.transpose(1, 2), G.transpose(1, 2))
         if g_zt is not None:
-            gzt = gzt.add_(g_zt)
-        gzt = gzt.mul_(mask)
+            gzt.add_(g_zt)
+        if mask is not None:
+            gzt.mul_(mask)
         dC = torch.bmm(gzt, s_c) if C is not None and ctx.needs_input_grad[6] else None
         dD = torch.bmm(gzt, s_d)
         return None, None, None, None, dA, dB, dC, dD, None, None
@@ -213,7 +217,7 @@ def lam_losses(model: LinearLAMs, batch: Batch, gen: torch.Generator, plan: _Los
         s_a, t, A = (o, o_next, model.A) if k2 is None else (o + k2, o_next + k2, model.A)
     else:  # o_hat' = (o + k2) + z B^T - k2 = o + z B^T
         s_a, t, A = None, o_next - o, None
-    mask = model.mask[:, :, None]
+    mask = model.mask[:, :, None] if plan.masked else None
     rec, zt = _Reconstruction.apply(s_a, t, s_c, s_d, A, model.B, C, model.D, mask, float(n * d_o if plan.mean else n))
     loss = rec
     if plan.labels is not None and batch.a is not None:

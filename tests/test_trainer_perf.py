@@ -77,7 +77,8 @@ def test_hand_written_gradients_equal_autograd_on_the_textbook_loss(name):
                   a=torch.randn(K, n, 2, generator=g, dtype=torch.float64))
     plan = _LossPlan.of(model, K, "cpu")
     plan = _LossPlan(kappa=None if plan.kappa is None else plan.kappa.double(),
-                     labels=None if plan.labels is None else plan.labels.double(), mean=plan.mean, labelled=plan.labelled)
+                     labels=None if plan.labels is None else plan.labels.double(), mean=plan.mean, labelled=plan.labelled,
+                     masked=plan.masked)
     gen = torch.Generator().manual_seed(2)
     got = lam_losses(model, batch, gen, plan)
     # replay the random draws lam_losses made, in its order: k1 (untied), k2, then the label flags

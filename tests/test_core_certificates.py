@@ -245,6 +245,8 @@ def test_lsq_tolerance_scale_takes_the_largest_term():
     assert c.tol == pytest.approx(6e-6, rel=1e-12) and c.primal_value == pytest.approx(-18.0, abs=1e-5)
     c = certified_lsq(np.diag([0.5, 0.25]), np.array([[0.1, 0.0]]), -9.0)  # scale = |c0| = 9
     assert c.tol == pytest.approx(1.8e-5, rel=1e-12)
+    c = certified_lsq(np.diag([0.5, 0.25]), np.array([[0.1, 0.0]]), 0.2)  # every term below 1: scale = 1
+    assert c.tol == pytest.approx(2e-6, rel=1e-12) and c.certified
 
 
 def test_lsq_with_a_rank_deficient_S_and_G_in_its_range():
@@ -353,3 +355,51 @@ def test_fantope_rejects_each_dual_condition_alone(monkeypatch, nu, Z):
     assert not c.certified
     _set_solution(monkeypatch, dual=(nu, (1.5, 0.5, 0.0, 0.0)))  # the exact dual point: certified
     assert fantope_bound(SIGMA, K).certified
+
+
+def test_certificates_are_frozen_and_gap_boundaries_inclusive(true_fantope):
+    import dataclasses
+
+    c = true_fantope
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.tol = 1.0
+    lsq = certified_lsq(S_LSQ, G_LSQ, C0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lsq.tol = 1.0
+    # |gap| == tol exactly (0 and tol are exact floats) is accepted
+    assert replace(c, primal_value=0.0, dual_value=c.tol, primal_residual=0.0, dual_residual=0.0).certified
+    assert replace(lsq, primal_value=lsq.tol, dual_value=0.0, dual_residual=0.0, stationarity_residual=0.0).certified
+
+
+def test_fantope_residuals_are_zero_at_strictly_feasible_points(monkeypatch):
+    """nu = 1.5, Z = diag(1.5, 0.5, 0, 0) + 0.1 I: Z >= 0.1 and Z + nu I - Sigma >= 0.1 strictly, so the dual
+    residual is exactly 0 (a violation is never negative)."""
+    _set_solution(monkeypatch, dual=(1.5, (1.6, 0.6, 0.1, 0.1)))
+    c = fantope_bound(SIGMA, K)
+    assert c.dual_residual == 0.0 and c.dual_value == pytest.approx(5.4)
+    assert not c.certified  # the gap 0.4 is still there
+
+
+def test_fantope_refuses_a_partial_solution(monkeypatch):
+    """The solver returned nu but not Z (or Z but not nu): not solved."""
+    real = cp.Problem.solve
+
+    def drop(name):
+        def solve(self, *a, **kw):
+            out = real(self, *a, **kw)
+            if isinstance(self.objective, cp.Minimize):
+                v = _vars(self)
+                (v[(4, 4)] if name == "Z" else v[()]).value = None
+            return out
+        return solve
+
+    for name in ("Z", "nu"):
+        monkeypatch.setattr(cp.Problem, "solve", drop(name))
+        with pytest.raises(RuntimeError, match="not solved"):
+            fantope_bound(SIGMA, K)
+
+
+def test_lsq_with_no_heads():
+    """G with no rows (nothing to regress) and S = 0: residuals are 0, not negative."""
+    c = certified_lsq(np.zeros((2, 2)), np.zeros((0, 2)), 1.0)
+    assert c.dual_residual == 0.0 and c.stationarity_residual == 0.0 and c.certified and c.W.shape == (0, 2)

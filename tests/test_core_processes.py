@@ -364,3 +364,36 @@ def test_json_of_a_bare_process():
     assert q.to_json() == data and q.F_e.shape == (4, 0) and q.noise_target == "eps" and q.chi == 0.0 and q.label == ""
     minimal = LinearProcess.from_json({"X": X.tolist(), "lam": {"d_z": 1}})
     assert minimal.d_e == 0 and minimal.to_json()["d_z"] == 1
+
+
+def test_number_and_matrix_helpers():
+    from numerics.processes import _matrix, _number
+
+    assert _number("f", 0.0, 0.0) == 0.0 and _number("f", 1, 0.0, 1.0) == 1.0 and _number("f", np.float32(0.5)) == 0.5
+    with pytest.raises(ProcessError, match="f: must be > 0.0, got 0"):
+        _number("f", 0.0, 0.0, lo_open=True)
+    assert _number("f", 1e-12, 0.0, lo_open=True) == 1e-12
+    with pytest.raises(ProcessError, match="f: must be < 1.0, got 1"):
+        _number("f", 1.0, 0.0, 1.0, hi_open=True)
+    assert _number("f", 0.5, 0.0, 1.0, hi_open=True) == 0.5 and _number("f", 2.0, hi=2.0) == 2.0
+    with pytest.raises(ProcessError, match="f: must be <= 2.0, got 2.5"):
+        _number("f", 2.5, hi=2.0)
+    with pytest.raises(ProcessError, match="f: must be >= -1.0, got -2"):
+        _number("f", -2, lo=-1.0)
+    with pytest.raises(ProcessError, match="must be finite"):
+        _number("f", float("-inf"))
+    with pytest.raises(ProcessError, match="must be a number, got bool"):
+        _number("f", False)
+    M = _matrix("M", [[1, 2], [3, 4]], 2, 2)
+    assert M.dtype == float and M.shape == (2, 2)
+    with pytest.raises(ProcessError, match="M: has 2 columns, expected 3"):
+        _matrix("M", M, cols=3)
+    with pytest.raises(ProcessError, match="M: has 2 rows, expected 1"):
+        _matrix("M", M, rows=1)
+    with pytest.raises(ProcessError, match="M: must be a matrix, got 3 dimension"):
+        _matrix("M", np.zeros((1, 1, 1)))
+    with pytest.raises(ProcessError, match="M: not a numeric matrix"):
+        _matrix("M", [[1, "a"]])
+    with pytest.raises(ProcessError) as e:
+        LinearProcess(X=np.zeros((0, 1)), lam=LAMConfig(d_z=1))
+    assert e.value.field == "X"

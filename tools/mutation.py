@@ -127,19 +127,37 @@ def copy_tree(dest: Path) -> None:
             tar.extractall(dest, filter="data")
 
 
-def run_module(module: str, timeout: float) -> dict:
+def run_module(module: str, timeout: float, survivors_only: bool = False) -> dict:
+    """Mutate ``module`` and run its selection on every mutant. ``survivors_only``: keep the last session
+    (same module source) and re-test only its survivors against the current tests."""
     tag = module.replace("/", "_").removesuffix(".py")
     ws = SCRATCH / tag
-    copy_tree(ws)
+    db = ws / "session.sqlite"
+    source = (REPO / module).read_text()
+    if survivors_only:
+        orig = ws / "module.orig" if (ws / "module.orig").exists() else ws / module  # cosmic-ray restores it
+        if not db.exists() or orig.read_text() != source:
+            raise SystemExit(f"{module}: no session of the current source to re-test; run it in full")
+        keep = Path(tempfile.mkdtemp()) / "session.sqlite"
+        shutil.copy(db, keep)
+        copy_tree(ws)
+        shutil.copy(keep, db)
+        con = sqlite3.connect(db)
+        con.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+        con.commit()
+        con.close()
+    else:
+        copy_tree(ws)
+    (ws / "module.orig").write_text(source)
     sock = str(SCRATCH / f"{tag}.sock")
     server = subprocess.Popen(["nice", "-n", "19", str(VENV / "python"), __file__, "--serve", sock])
     try:
-        return _run(module, timeout, ws, tag, sock)
+        return _run(module, timeout, ws, tag, sock, fresh=not survivors_only)
     finally:
         server.terminate()
 
 
-def _run(module: str, timeout: float, ws: Path, tag: str, sock: str) -> dict:
+def _run(module: str, timeout: float, ws: Path, tag: str, sock: str, fresh: bool) -> dict:
     import time
 
     while not os.path.exists(sock):
@@ -159,8 +177,11 @@ def _run(module: str, timeout: float, ws: Path, tag: str, sock: str) -> dict:
     base = subprocess.run(command, shell=True, cwd=ws, capture_output=True, text=True)
     if base.returncode != 0:  # a failing baseline would count every mutant as killed
         raise SystemExit(f"baseline of {module} fails:\n{base.stdout[-3000:]}{base.stderr[-3000:]}")
-    subprocess.run([cr, "init", str(cfg), str(db)], cwd=ws, check=True)
-    skip_operators(db)
+    if fresh:
+        if db.exists():
+            db.unlink()
+        subprocess.run([cr, "init", str(cfg), str(db)], cwd=ws, check=True)
+        skip_operators(db)
     subprocess.run(["nice", "-n", "19", cr, "exec", str(cfg), str(db)], cwd=ws, check=True)
     after = subprocess.run(command, shell=True, cwd=ws, capture_output=True, text=True)
     if after.returncode != 0:  # the fork server died: later "kills" are not to be trusted
@@ -206,13 +227,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("modules", nargs="+", choices=sorted(SELECTION))
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant's test run (a timeout kills it)")
     ap.add_argument("--report", action="store_true", help="only summarise the last run's session")
+    ap.add_argument("--survivors", action="store_true", help="re-test only the last session's survivors")
     args = ap.parse_args(argv)
     for m in args.modules:
         if args.report:
             tag = m.replace("/", "_").removesuffix(".py")
             summarise(m, SCRATCH / tag / "session.sqlite", SCRATCH / tag / f"{tag}.json")
         else:
-            run_module(m, args.timeout)
+            run_module(m, args.timeout, survivors_only=args.survivors)
     return 0
 
 

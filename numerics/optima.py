@@ -474,6 +474,34 @@ class MinimiserSet:
         Mq = M("a") / tau_a - M("o") / tau_o - (M("noise") / tau_n if tau_n is not None else 0.0)
         return _llo_of(self.process, base, noise_term_one), Mq
 
+    # --- the core alone: the surrogate latent B^+(o_hat' - o) (added for Zhang et al. Sec. 4.1) ---------
+    def given_core(self, y: str) -> Range | None:
+        """Range over the minimiser set of NMSE(y | c(W)): what the surrogate latent B^+(o_hat' - o) carries
+        at every minimiser (B^+ is injective on range B, so it is an invertible map of the core; mixing and
+        spare coordinates cancel in o_hat' - o = (K - I) h + B_core c). Only W moves it. None if Var y = 0."""
+        T_y = self._target(y)
+        total = float(np.trace(T_y @ T_y.T))
+        if total <= 0:
+            return None
+        lo_e, hi_e, exact, method = self._tie_explained(T_y, self.strict_map())
+        return Range(_nmse(hi_e, total), _nmse(lo_e, total), exact=exact, method=method)
+
+    def core_llo_range(self, *, noise_term_one: bool = False) -> Range | None:
+        """Range over the minimiser set of the LLO of the core c(W) (the surrogate latent; see `given_core`)."""
+        taus = self._llo_taus(noise_term_one)
+        if taus[0] <= 0 or taus[2] <= 0:
+            return None
+        if not self.tied:
+            v = _llo_of(self.process, self.core_map(), noise_term_one)
+            return Range(v, v, method="unique")
+        lin = self._llo_tie_linear(noise_term_one)
+        if lin is not None:
+            c0, M = lin
+            return Range(c0 + kyfan(M, self.j, top=False), c0 + kyfan(M, self.j, top=True), method="ky-fan")
+        f = lambda W: _llo_of(self.process, _stack(self.strict_map(), W.T @ self.tie_map()), noise_term_one)  # noqa: E731
+        lo, hi = _grassmann_extremes(f, self.n_tie, self.j)
+        return Range(lo, hi, exact=False, method="grassmannian-search")
+
     # --- everything a report needs ----------------------------------------------------------------------
     def quantities(self) -> dict[str, Range | None]:
         """The probe quantities of `lamcheck check` and the claims, each a Range (None if absent)."""

@@ -66,6 +66,26 @@ def latent_map(model: SourceModel, C: Array, D: Array, o: str = "o", o_next: str
     return C @ model.T(o) + D @ model.T(o_next)
 
 
+def transfer_nmse(fit: SourceModel, ev: SourceModel, target: str | Array, v_fit: Array, v_ev: Array,
+                  rcond: float = 1e-10) -> float:
+    """A probe fitted on one process and evaluated on another (Zhang et al.'s protocols: probes fitted on
+    noise-free data, or on policy data and evaluated with random actions).
+
+    The probe is the population least-squares map of ``fit``, M = S_yv S_vv^+ (pseudo-inverse cut at
+    ``rcond`` relative); its error is E_ev||y - M v||^2 / tr S_yy on ``ev``: 1 - tr(S_yv S_vv^+ S_vy)/tr S_yy
+    when both are the same process, and unclipped (it may exceed 1) otherwise. 1 when tr S_yy(ev) = 0.
+    ``v_fit``, ``v_ev``: the source maps of the probe's input on each process."""
+    Ty_f, Ty_e = fit.T(target), ev.T(target)
+    total = float(np.trace(Ty_e @ Ty_e.T))
+    if total <= 0:
+        return 1.0
+    if v_fit.size == 0:
+        return 1.0
+    M = (Ty_f @ v_fit.T) @ np.linalg.pinv(v_fit @ v_fit.T, rcond=rcond, hermitian=True)
+    R = Ty_e - M @ v_ev
+    return float(np.trace(R @ R.T) / total)
+
+
 # --- probes fitted on a SAMPLE (least squares with bias, closed form) ------------------------------------
 
 def sample_nmse(Y: Array, V: Array, Y_eval: Array | None = None, V_eval: Array | None = None,

@@ -1,14 +1,17 @@
-"""Trained check of Zhang et al.'s non-linear grid-world experiment ZP-E7 (Sec. 5, Table 1).
+"""Zhang et al.'s non-linear grid world (ZP-E7, Sec. 5, Table 1): data, batched VQ LAM and its training
+(library: the check is in `gpu_checks.zhang2025.gridworld_checks`).
 
-Rebuilt from the brief (the paper's `rebuttal/` code was not available here); every deviation is listed
-in ``DEVIATIONS`` and copied into the check's detail.
+Constants come from `numerics.zhang2025.protocol.GridWorld` (the ``rebuttal/`` code, cited there by file and
+line); the model is a downscaled rebuild, every deviation listed in ``DEVIATIONS``. Training goes through
+THE loop (`gpu_checks.training.train`) with the one VQ layer (`gpu_checks.training.VectorQuantizer`, the
+authors' codebook-loss weight 0.1 and commitment weight 0.025) and is cached once per (scale, device, seed).
 
 Data. 4x4 single-channel frames, flattened row-major to 16 pixels. The top 3x4 region (pixels 0..11)
 holds one unit pixel; actions 0..4 = up, down, left, right, stay move it by one cell, clipped at the
 borders (a blocked move is a stay). The bottom row (pixels 12..15) is fresh Bernoulli(0.5) x intensity
 in every frame; intensities are the paper's labels none 0.0, low 1.0, high 2.0 (the code's 0.25 x 0/4/8
 is the same numbers), so the noise variance is c^2/4 = 0 / 0.25 / 1.0 as in the paper's normaliser.
-Trajectories start at the centre cell (row 1, col 1: 3x4 has no unique centre). Policy "uniform": a
+Trajectories start at (row 1, col 2) (protocol.GridWorld.start: (n_rows // 2, n_cols // 2)). Policy "uniform": a
 uniformly random action; "correlated": with prob. 0.95 the action of a fixed snake cycle (``SNAKE``, a
 Hamiltonian cycle of the 12 cells), else a uniformly random action. Training pairs (o, o') are drawn
 uniformly from all consecutive pairs of the trajectories (the code draws one pair per trajectory per
@@ -16,8 +19,9 @@ epoch; with replacement over pairs is the same marginal).
 
 Model (batched over settings x seeds; every model has its own data, init and Adam state). IDM = MLP
 on [o, o'] (32 -> 64 -> 64 -> 16) instead of the paper's CNN encoder + MLP 512-512; VQ with a codebook
-of 5 codes of dim 16, straight-through, codebook loss 0.1, commitment 0.025, codes unused during the last
-``REINIT_EVERY`` updates re-initialised to random current encoder outputs; FDM = MLP on [o, code]
+of 5 codes of dim 16, straight-through, codebook loss 0.1, commitment 0.025 (codebook trained by its loss, as
+the paper describes; the readable authors' code never updates it, protocol.GRID_NOTES), every ``REINIT_EVERY``
+updates codes unused in the last batch re-initialised to random current encoder outputs; FDM = MLP on [o, code]
 (32 -> 64 -> 64 -> 16) instead of the paper's UNet. Loss: MSE over the 16 pixels.
 
 Ablations. Noise none/low/high; policy uniform/correlated; augmentation: the IDM sees (o, o') both
@@ -42,19 +46,22 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from theory.checks import CheckContext, CheckResult, FigureSpec, Series, register_check
+from gpu_checks.training import Schedule, StopRule, VectorQuantizer, cached, single_thread, train
+from numerics.zhang2025.protocol import grid_world
+
+GRID = grid_world()
 
 H, W, ROWS = 4, 4, 3  # frame size; the pixel lives in the top ROWS x W region
 N_TOP = ROWS * W
 N_ACT = 5
 MOVES = np.array([(-1, 0), (1, 0), (0, -1), (0, 1), (0, 0)])  # up, down, left, right, stay
-START = (1, 1)
+START = GRID.start
 #: Hamiltonian cycle of the 3x4 region (the "fixed snake path"): row 0 left->right, down the right edge,
 #: a zig-zag back through columns 2..0, up the left edge.
 SNAKE = [(0, 0), (0, 1), (0, 2), (0, 3), (1, 3), (2, 3), (2, 2), (1, 2), (1, 1), (2, 1), (2, 0), (1, 0)]
-NOISE = {"none": 0.0, "low": 1.0, "high": 2.0}
-CODES, D_LAT, HID = 5, 16, 64
-BETA_CB, BETA_COMMIT, BETA_PULL = 0.1, 0.025, 0.1
+NOISE = {"none": GRID.noise_amplitude(0.0), "low": GRID.noise_amplitude(4.0), "high": GRID.noise_amplitude(8.0)}
+CODES, D_LAT, HID = GRID.codebook_size, GRID.n_latent, 64
+BETA_CB, BETA_COMMIT, BETA_PULL = GRID.codebook_weight, GRID.commitment_weight, GRID.pull_weight
 REINIT_EVERY = 100
 
 #: Table 1 of the paper, verbatim (mean +- standard error over five seeds); stoch None = "-".
@@ -69,10 +76,10 @@ PAPER = {
 
 DEVIATIONS = (
     "IDM = MLP 32-64-64-16 on the flattened (o, o') instead of the paper's CNN encoder + MLP 512-512; "
-    "FDM = MLP 32-64-64-16 on [o, code] instead of a UNet; start cell (1,1); snake = a fixed Hamiltonian cycle "
+    "FDM = MLP 32-64-64-16 on [o, code] instead of a UNet; the codebook is trained by its 0.1 loss; snake = a fixed Hamiltonian cycle "
     "of the 3x4 cells; pairs drawn uniformly with replacement from all trajectory pairs, no train/test split of "
     "trajectories but a fresh uniform-policy test set; ci: 400 trajectories x 50 frames, 1200 updates, batch 256, "
-    "Adam lr 1e-3, 3 seeds (paper: 4000 x 200, 16k updates, batch 1024, lr 1e-4, 5 seeds)"
+    "Adam lr 1e-3, 3 seeds (code: 4000 x 200, 1600 updates, batch 1024, lr 1e-4; paper: 16k updates, 5 seeds)"
 )
 
 
@@ -184,7 +191,7 @@ class Scale:
     @classmethod
     def at(cls, scale: str) -> "Scale":
         if scale == "full":
-            return cls(4000, 200, 16000, 1024, 1e-4, 5, 20000)
+            return cls(GRID.n_traj, GRID.n_frames, GRID.updates, GRID.batch, GRID.lr, 5, 20000)
         return cls(400, 50, 1200, 256, 1e-3, 3, 4000)
 
 
@@ -201,9 +208,8 @@ def init_params(K: int, seeds: list[int]) -> dict[str, torch.Tensor]:
         g = torch.Generator().manual_seed(int(s))
         ws = _lin(g, 1, 2 * H * W, HID) + _lin(g, 1, HID, HID) + _lin(g, 1, HID, D_LAT)
         ws += _lin(g, 1, H * W + D_LAT, HID) + _lin(g, 1, HID, HID) + _lin(g, 1, HID, H * W)
-        ws.append(torch.randn(1, CODES, D_LAT, generator=g))
         per.append(ws)
-    names = ["i0w", "i0b", "i1w", "i1b", "i2w", "i2b", "f0w", "f0b", "f1w", "f1b", "f2w", "f2b", "codebook"]
+    names = ["i0w", "i0b", "i1w", "i1b", "i2w", "i2b", "f0w", "f0b", "f1w", "f1b", "f2w", "f2b"]
     return {n: torch.cat([p[j] for p in per]).contiguous() for j, n in enumerate(names)}
 
 
@@ -213,14 +219,6 @@ def _mlp(p: dict[str, torch.Tensor], pre: str, x: torch.Tensor) -> torch.Tensor:
     return torch.baddbmm(p[pre + "2b"], x, p[pre + "2w"])
 
 
-def quantise(z_e: torch.Tensor, codebook: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """VQ: (straight-through latent, code index, VQ loss per model). z_e [K,B,D], codebook [K,C,D]."""
-    idx = torch.cdist(z_e, codebook).argmin(-1)
-    z_q = torch.gather(codebook, 1, idx.unsqueeze(-1).expand(-1, -1, z_e.shape[-1]))
-    vq = BETA_CB * ((z_e.detach() - z_q) ** 2).sum(-1).mean(-1) + BETA_COMMIT * ((z_e - z_q.detach()) ** 2).sum(-1).mean(-1)
-    return z_e + (z_q - z_e).detach(), idx, vq
-
-
 def roll_columns(x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
     """Roll frames [..., 16] by per-sample column shifts [...] (periodic, every row)."""
     cols = (torch.arange(W, device=x.device) - shift.unsqueeze(-1)) % W  # [..., W]: source column of each column
@@ -228,15 +226,15 @@ def roll_columns(x: torch.Tensor, shift: torch.Tensor) -> torch.Tensor:
     return torch.gather(x, -1, src)
 
 
-def forward(p: dict[str, torch.Tensor], o: torch.Tensor, o_next: torch.Tensor, *, shift: torch.Tensor | None = None,
-            label: torch.Tensor | None = None, a: torch.Tensor | None = None):
+def forward(p: dict[str, torch.Tensor], vq: VectorQuantizer, o: torch.Tensor, o_next: torch.Tensor, *,
+            shift: torch.Tensor | None = None, label: torch.Tensor | None = None, a: torch.Tensor | None = None):
     """Prediction [K,B,16], code index, VQ + pull loss per model. ``shift`` (IDM-input augmentation) and
     ``label`` (bool [K,B]: FDM gets code a, latent pulled to it) are optional."""
     oi, ni = (o, o_next) if shift is None else (roll_columns(o, shift), roll_columns(o_next, shift))
     z_e = _mlp(p, "i", torch.cat([oi, ni], -1))
-    z, idx, aux = quantise(z_e, p["codebook"])
+    z, idx, aux = vq.quantise(z_e)
     if label is not None:
-        z_a = torch.gather(p["codebook"], 1, a.unsqueeze(-1).expand(-1, -1, D_LAT))
+        z_a = vq.lookup(a)
         m = label.unsqueeze(-1).to(z.dtype)
         z = m * z_a + (1 - m) * z
         aux = aux + BETA_PULL * (m * (z_e - z_a.detach()) ** 2).sum(-1).mean(-1)
@@ -254,6 +252,11 @@ class Trained:
 
 
 def train_all(scale: str, device: str, seed: int, progress=lambda _m: None) -> Trained:
+    """Every setting x seed, trained once per (scale, device, seed) (`gpu_checks.training.cached`)."""
+    return cached(("zhang2025.gridworld", str(scale), device, seed), lambda: _train_all(str(scale), device, seed, progress))
+
+
+def _train_all(scale: str, device: str, seed: int, progress) -> Trained:
     sc = Scale.at(scale)
     cfg = [(st, s) for st in SETTINGS for s in range(sc.seeds)]
     K = len(cfg)
@@ -274,46 +277,37 @@ def train_all(scale: str, device: str, seed: int, progress=lambda _m: None) -> T
     aug = torch.tensor([st.augment for st, _ in cfg], device=dev).view(K, 1)
     use_labels = any(st.labels > 0 for st, _ in cfg)
     p = {k: v.to(dev).requires_grad_() for k, v in init_params(K, [10_000 * seed + 100 * j + s for j, (_, s) in enumerate(cfg)]).items()}
-    opt = torch.optim.Adam(list(p.values()), lr=sc.lr)
     g = torch.Generator(device=dev).manual_seed(seed)
+    vq = VectorQuantizer(K, CODES, D_LAT, commitment=BETA_COMMIT, update="gradient", codebook_weight=BETA_CB,
+                         reinit_dead=True, generator=g, device=dev)
     P = O_t.shape[1]
-    used = torch.zeros(K, CODES, device=dev)
-    threads = torch.get_num_threads()
+    last: dict[str, float] = {}
+
+    def loss_fn(step: int) -> torch.Tensor:
+        ix = torch.randint(0, P, (K, sc.batch), generator=g, device=dev)
+        take = lambda X: torch.gather(X, 1, ix.unsqueeze(-1).expand(-1, -1, X.shape[-1]))  # noqa: E731
+        o, n = take(O_t), take(N_t)
+        a, lab = torch.gather(A_t, 1, ix), torch.gather(L_t, 1, ix)
+        sign = torch.randint(0, 2, (K, sc.batch), generator=g, device=dev) * 2 - 1
+        shift = torch.where(aug, sign, torch.zeros_like(sign))
+        pred, _, aux = forward(p, vq, o, n, shift=shift, label=lab if use_labels else None, a=a)
+        loss = (((pred - n) ** 2).mean((-1, -2)) + aux).sum()
+        last["loss"] = float(loss.detach()) / K
+        return loss
+
+    def after_step(step: int) -> None:
+        if (step + 1) % REINIT_EVERY == 0:  # dead codes: unused in the last batch, every REINIT_EVERY updates
+            vq.after_step()
+
     t0 = time.perf_counter()
-    if dev.type == "cpu":
-        torch.set_num_threads(1)
-    try:
-        for step in range(sc.steps):
-            ix = torch.randint(0, P, (K, sc.batch), generator=g, device=dev)
-            take = lambda X: torch.gather(X, 1, ix.unsqueeze(-1).expand(-1, -1, X.shape[-1]))  # noqa: E731
-            o, n = take(O_t), take(N_t)
-            a, lab = torch.gather(A_t, 1, ix), torch.gather(L_t, 1, ix)
-            sign = torch.randint(0, 2, (K, sc.batch), generator=g, device=dev) * 2 - 1
-            shift = torch.where(aug, sign, torch.zeros_like(sign))
-            pred, idx, aux = forward(p, o, n, shift=shift, label=lab if use_labels else None, a=a)
-            loss = (((pred - n) ** 2).mean((-1, -2)) + aux).sum()
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            with torch.no_grad():
-                used += torch.nn.functional.one_hot(idx, CODES).sum(1).to(used.dtype)
-                if (step + 1) % REINIT_EVERY == 0:
-                    dead = used == 0
-                    if dead.any():
-                        z_e = _mlp(p, "i", torch.cat([o, n], -1))
-                        pick = torch.randint(0, sc.batch, (K, CODES), generator=g, device=dev)
-                        fresh = torch.gather(z_e, 1, pick.unsqueeze(-1).expand(-1, -1, D_LAT))
-                        p["codebook"].data = torch.where(dead.unsqueeze(-1), fresh, p["codebook"].data)
-                    used.zero_()
-            if (step + 1) % max(sc.steps // 4, 1) == 0:
-                progress(f"grid world: {step + 1}/{sc.steps} updates, loss {loss.item() / K:.4f}")
+    with single_thread(dev):
+        train(list(p.values()) + vq.params, loss_fn, schedule=Schedule(sc.lr), stop=StopRule(sc.steps, every=sc.steps),
+              progress=lambda m: progress(f"grid world: {m}, loss {last.get('loss', float('nan')):.4f}"), after_step=after_step)
         with torch.no_grad():
             to = torch.tensor(np.stack([t[0] for t in tests]), device=dev)
             tn = torch.tensor(np.stack([t[1] for t in tests]), device=dev)
-            pred, idx, _ = forward(p, to, tn)
+            pred, idx, _ = forward(p, vq, to, tn)
             pred, idx = pred.cpu().numpy(), idx.cpu().numpy()
-    finally:
-        torch.set_num_threads(threads)
     ctrl, stoch = np.zeros(K), np.full(K, np.nan)
     for k, (st, _) in enumerate(cfg):
         c, s_ = losses(pred[k], tests[k][1], tests[k][0], NOISE[st.noise])
@@ -363,62 +357,3 @@ def table(tr: Trained) -> list[dict]:
             "paper_ctrl": pc, "paper_ctrl_se": pcs, "paper_stoch": ps, "paper_stoch_se": pss,
         })
     return rows
-
-
-def _fmt(m: float | None, e: float | None) -> str:
-    return "-" if m is None else f"{m:.3f}±{e:.3f}"
-
-
-@register_check("ZP-E7", "trained", "4x4 grid world, VQ LAM (5 codes): Table 1 orderings over seeds")
-def zp_e7_trained(ctx: CheckContext) -> CheckResult:
-    tr = train_all(ctx.scale, ctx.device, ctx.seed, ctx.progress)
-    rows = table(tr)
-    by = {r["setting"]: r for r in rows}
-    verdicts = []
-    for metric, lo, hi in ORDERINGS:
-        a, b = np.array(by[lo][f"{metric}_seeds"]), np.array(by[hi][f"{metric}_seeds"])
-        verdicts.append({"ordering": f"{metric}({lo}) < {metric}({hi})", "verdict": judge_ordering(a, b),
-                         "smaller_side_seeds": a.tolist(), "larger_side_seeds": b.tolist()})
-    fails = [v for v in verdicts if v["verdict"] == "fails"]
-    unsure = [v for v in verdicts if v["verdict"] == "undecided"]
-    status = "refutes" if fails else ("undecided" if unsure else "confirms")
-    tab = "; ".join(f"{r['setting']}: ctrl {_fmt(r['ctrl_mean'], r['ctrl_sd'])} (paper {_fmt(r['paper_ctrl'], r['paper_ctrl_se'])}), "
-                    f"stoch {_fmt(r['stoch_mean'], r['stoch_sd'])} (paper {_fmt(r['paper_stoch'], r['paper_stoch_se'])})"
-                    for r in rows)
-    orders = "; ".join(f"{v['ordering']}: {v['verdict']}" for v in verdicts)
-    detail = (f"{len(tr.seeds) // len(SETTINGS)} seeds per setting, lamcheck mean±sd (paper mean±se over 5 seeds): {tab}. "
-              f"Orderings (holds = seed ranges separated in the stated direction, fails = separated in the reverse "
-              f"direction, undecided = overlap): {orders}. Status {status}: "
-              + ("an ordering fails on every seed. " if fails else "undecided orderings depend on the seed. " if unsure else
-                 "every ordering holds on every seed. ")
-              + "Training-dependent (VQ code assignment from SGD, not an optimum statement). Deviations: " + DEVIATIONS + ".")
-    settings_x = list(range(len(SETTINGS)))
-    names = [st.name for st in SETTINGS]
-    st_rows = [r for r in rows if r["stoch_mean"] is not None]
-    st_x = [names.index(r["setting"]) for r in st_rows]
-    fig = FigureSpec(
-        name="zp_e7_gridworld_table1",
-        title="ZP-E7: grid-world LAM vs Table 1",
-        xlabel="setting: " + ", ".join(f"{i} {n}" for i, n in enumerate(names)), ylabel="normalised loss",
-        series=(
-            Series("lamcheck controllable (mean±sd)", [x - 0.15 for x in settings_x], [r["ctrl_mean"] for r in rows],
-                   [r["ctrl_sd"] for r in rows], style="C0o"),
-            Series("paper controllable (mean±se)", [x - 0.05 for x in settings_x], [r["paper_ctrl"] for r in rows],
-                   [r["paper_ctrl_se"] for r in rows], style="C1o"),
-            Series("lamcheck stochastic (mean±sd)", [x + 0.05 for x in st_x], [r["stoch_mean"] for r in st_rows],
-                   [r["stoch_sd"] for r in st_rows], style="C2o"),
-            Series("paper stochastic (mean±se)", [x + 0.15 for x in st_x], [r["paper_stoch"] for r in st_rows],
-                   [r["paper_stoch_se"] for r in st_rows], style="C3o"),
-        ),
-        caption="Controllable loss (MSE on the top 3x4 region / no-action MSE; lower = more action information) and "
-                "stochastic loss (MSE on the noise row / noise variance; lower = more noise in the latent) per setting "
-                "(no stochastic loss without noise). lamcheck: downscaled rebuild, mean±sd over seeds; paper: Table 1, "
-                "mean±se over 5 seeds.",
-    )
-    measured = {"table": rows, "orderings": verdicts, "train_seconds": tr.seconds, "scale": ctx.scale,
-                "normaliser": "exact no-action MSE on test positions (paper 0.060)"}
-    kw = dict(measured=measured, figures=(fig,))
-    if status == "refutes":
-        return CheckResult(kind="trained", status="refutes", detail=detail,
-                           counterexample={"failing_orderings": fails, "seed": ctx.seed, "scale": ctx.scale}, **kw)
-    return CheckResult(kind="trained", status=status, detail=detail, **kw)

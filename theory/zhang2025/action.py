@@ -17,7 +17,6 @@ from itertools import product
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def derive_action(d_o: int = 2, d_a: int = 1, d_z: int = 1) -> dict[str, bool]:
@@ -74,11 +73,3 @@ def claimed_point_value() -> dict[str, bool]:
         ((E * D * X - sp.eye(1)) * Sa * (E * D * X - sp.eye(1)).T).trace() + (E * D * Se * D.T * E.T).trace())
     return {"claimed point: L_a == E||eps||^2 for every lambda": sp.simplify(La - v) == 0,
             "claimed point: EDX == I and D Sigma_eps == 0": (E * D * X == sp.eye(1)) and (D * Se == sp.zeros(1, 2))}
-
-
-@register_check("ZP-P5", "symbolic", "L_a decomposition entrywise; cross terms need E[a eps^T] = 0; value of the claimed point")
-def zp_p5_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = {**derive_action(), **claimed_point_value()}
-    return judge_facts("symbolic", facts, ": the decomposition of the proof outline is exact iff E[a eps^T] = 0 (not "
-                       "implied by the stated E[q^T eps] = 0, eps^T X = 0); the claimed point has L_a = E||eps||^2. "
-                       "Optimality of that point is decided by the numeric check.")

@@ -21,7 +21,6 @@ from itertools import product
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 from theory.zhang2025.pca import _explicit_lam, _explicit_points
 
 
@@ -121,13 +120,3 @@ def _explicit_facts(s, Laug, S1, S2, d_o, d_z) -> dict[str, bool]:
         facts[f"{tag}: formula == exact average of augmented loss"] = sp.simplify(formula - exact) == 0
         facts[f"{tag}: exact L_aug - exact L == (1/4)(||A-I||^2 + ||B(C+D)||^2)"] = sp.simplify(exact - plain - pen) == 0
     return facts
-
-
-@register_check("ZP-P4", "symbolic", "L_aug = L + s^2||A-I||^2 + s^2||B(C+D)||^2 entrywise; explicit exact averages")
-def zp_p4_symbolic(ctx: CheckContext) -> CheckResult:
-    facts: dict[str, bool] = {}
-    for d_o, d_z in ((2, 1),) + (((3, 1),) if ctx.full else ()):
-        ctx.progress(f"augmented expectation d_o={d_o}, d_z={d_z}")
-        facts.update({f"[{d_o},{d_z}] {k}": v for k, v in derive_augmentation(d_o, d_z).items()})
-    return judge_facts("symbolic", facts, " (the expectation identity of the proof sketch; the 'C + D = 0' conclusion "
-                       "is checked by the numeric check)", noun="identities", key="identities")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def derive_case_facts() -> dict[str, bool]:
@@ -41,22 +40,3 @@ def derive_case_facts() -> dict[str, bool]:
     Sperp = S.subs(t, sp.pi / 2)
     facts["C3: Y ⟂ X: eigenvalues s_q^2 (on X) and s_e^2 (on Y): X on top iff s_e < s_q"] = Sperp == sp.diag(sq**2, se**2)
     return facts
-
-
-@register_check("ZP-C1", "symbolic", "s X X^T has one nonzero eigenvalue iff s X != 0 (2-d closed form)")
-def zp_c1_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = {k: v for k, v in derive_case_facts().items() if k.startswith("C1")}
-    return judge_facts("symbolic", facts, " (rank facts; the verdict on the claim as written is the numeric check's)")
-
-
-@register_check("ZP-C2", "symbolic", "reduced loss over projectors shifts by sigma^2 (d_o - d_z); eigenvectors commute")
-def zp_c2_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = {k: v for k, v in derive_case_facts().items() if k.startswith("C2")}
-    return judge_facts("symbolic", facts)
-
-
-@register_check("ZP-C3", "symbolic", "2-d structured noise: e_1 eigenvector iff Y ⟂ X or Y ∥ X; ordering s_e vs s_q")
-def zp_c3_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = {k: v for k, v in derive_case_facts().items() if k.startswith("C3")}
-    return judge_facts("symbolic", facts, " (Y ∥ X is the non-orthogonal case where B is NOT affected: see the "
-                       "numeric check)")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import sympy as sp
 
-from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def nmse_sym(S_yy: sp.Matrix, S_yz: sp.Matrix, S_zz: sp.Matrix) -> sp.Expr:
@@ -57,11 +56,3 @@ def derive_llo_facts() -> dict[str, bool]:
           "so NMSE = Schur/S_yy in [0, 1]"] = sp.simplify(
         a * (t - u / a) ** 2 + (w - u**2 / a) - (w - 2 * t * u + t**2 * a)) == 0
     return facts
-
-
-@register_check("ZP-D1", "symbolic", "NMSE in [0,1] (Schur complement); MI proxy vs exact Gaussian MI (scalar and 2-dim y)")
-def zp_d1_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = derive_llo_facts()
-    return judge_facts("symbolic", facts, ". Supporting claim (not in the ledger statement): the MI proxy -1/2 log(NMSE) "
-                       "with total-variance normalisation is the exact Gaussian MI only for scalar y; for dim y = 2, "
-                       "x = y_1 + w: proxy 0.1438 vs exact 0.3466 nats")

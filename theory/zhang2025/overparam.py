@@ -13,7 +13,6 @@ from __future__ import annotations
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def derive_overparam(d_o: int, d_z: int) -> dict[str, bool]:
@@ -41,12 +40,3 @@ def derive_overparam(d_o: int, d_z: int) -> dict[str, bool]:
     facts["repaired family: o_hat' - o == BD r (A compensates the alpha BD o carried by z)"] = sp.expand(
         (I - alpha * s.B * s.D) * o + s.B * z - o - s.B * s.D * r) == sp.zeros(d_o, 1)
     return facts
-
-
-@register_check("ZP-O1", "symbolic", "loss at A=(1-alpha)I is a rank-d_z regression of r + alpha o; repaired family exact")
-def zp_o1_symbolic(ctx: CheckContext) -> CheckResult:
-    facts: dict[str, bool] = {}
-    for d_o, d_z in ((2, 1),) + (((3, 2),) if ctx.full else ()):
-        facts.update({f"[{d_o},{d_z}] {k}": v for k, v in derive_overparam(d_o, d_z).items()})
-    return judge_facts("symbolic", facts, " (these are the algebra; the optimality of the paper's family is decided "
-                       "by the numeric check)", noun="identities", key="identities")

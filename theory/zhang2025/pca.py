@@ -13,7 +13,6 @@ import numpy as np
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 
 
 def _explicit_points(d: int, correlated: bool) -> list:
@@ -120,16 +119,6 @@ def finite_difference_facts(d_o: int, d_z: int, seed: int) -> tuple[dict[str, bo
     return facts, err, facts_note
 
 
-@register_check("ZP-P1", "symbolic", "loss expansion, cross term, stationary A; explicit 2x2/3x3 and finite differences")
-def zp_p1_symbolic(ctx: CheckContext) -> CheckResult:
-    facts: dict[str, bool] = {}
-    for d_o, d_z, solve in ((2, 1, True), (3, 1, False)) + (((3, 2, False),) if ctx.full else ()):
-        ctx.progress(f"sympy expansion d_o={d_o}, d_z={d_z}")
-        facts.update({f"[{d_o},{d_z}] {k}": v for k, v in derive_pca_reduction(d_o, d_z, solve).items()})
-    fd_facts, fd_err, note = finite_difference_facts(3, 2, ctx.seed)
-    facts.update(fd_facts)
-    return judge_facts("symbolic", facts, noun="identities", key="identities",
-                       measured={"finite_difference_max_error": fd_err, **note})
 
 
 def rayleigh_tail_identity(d_o: int) -> dict[str, bool]:
@@ -162,22 +151,3 @@ def rayleigh_tail_identity(d_o: int) -> dict[str, bool]:
         f"d_o={d_o}: L(e_1) == sum_{{i>1}} l_i": sp.simplify(rayleigh.subs(e1) - sum(l[1:])) == 0,
         "rotation invariance: L(Q P Q^T; Q S Q^T) == L(P; S)": inv == 0,
     }
-
-
-@register_check("ZP-P2", "symbolic", "Eckart-Young by eliminating B: L(y) - tail is a sum of nonnegative terms")
-def zp_p2_symbolic(ctx: CheckContext) -> CheckResult:
-    facts: dict[str, bool] = {}
-    for d_o in (2, 3) + ((4,) if ctx.full else ()):
-        ctx.progress(f"Rayleigh elimination d_o={d_o}")
-        facts.update(rayleigh_tail_identity(d_o))
-    # explicit cross-check: the exact eigenvalues of a rational 3x3 Sigma against a dense numeric scan
-    S = sp.Matrix([[2, 1, 0], [1, 2, 0], [0, 0, 1]])
-    tail_exact = sorted(S.eigenvals(multiple=True))[0]  # d_z = 2: tail = smallest eigenvalue = 1
-    Sn = np.array(S, dtype=float)
-    rng = np.random.default_rng(ctx.seed)
-    Y = rng.normal(size=(20000, 3, 2))
-    Qs = np.linalg.qr(Y)[0]
-    scan = np.trace(Sn) - np.einsum("nik,ij,njk->n", Qs, Sn, Qs)
-    facts["3x3 explicit: exact tail (d_z=2) <= every sampled projector's loss"] = bool(np.min(scan) >= float(tail_exact) - 1e-12)
-    facts["3x3 explicit: sampled minimum within 1e-3 of the exact tail"] = bool(np.min(scan) - float(tail_exact) < 1e-3)
-    return judge_facts("symbolic", facts, noun="identities", key="identities")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import sympy as sp
 
 from theory import linear_lam as ll
-from theory.checks import CheckContext, CheckResult, judge_facts, judged, register_check
 
 
 def derive_policy(d_o: int, d_a: int, d_z: int) -> dict[str, object]:
@@ -75,33 +74,3 @@ def explicit_counterexample() -> dict[str, object]:
     A = I - B * (C + D) + E
     out["grad_at_correct_A"] = (2 * ((A + B * (C + D) - I) * So + N * K.T)).tolist()
     return out
-
-
-@register_check("ZP-P3", "symbolic", "stationary A under a = Pi_d o + pi_s vs the quoted extra term (both signs, Sigma_o general / I)")
-def zp_p3_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = derive_policy(2, 1, 1)
-    ce = explicit_counterexample()
-    expected = {k: v for k, v in facts.items() if "paper sign" not in k}
-    paper = {k: v for k, v in facts.items() if "paper sign" in k}
-    ok_derivation = all(expected.values())
-    paper_ok = any(paper.values())
-    return judged(
-        "symbolic", ok_derivation and paper_ok,
-        ("derivation: " + ("all identities hold" if ok_derivation else f"FAILED {expected}") + "; the quoted term "
-         + ("makes dL/dA vanish" if paper_ok else
-            "T_p = Sigma_o Pi_d^T X^T (BD-I)^T Sigma_o^{-1} does NOT make dL/dA vanish for either sign, even with "
-            "Sigma_o = I: T_p = -Sigma_o E^T Sigma_o^{-1} with the correct extra term E = (I-BD) X Pi_d (transposed "
-            "arrangement). Smallest instance: d_o=2, d_a=d_z=1, Sigma_o=I, X=e_1, Pi_d=e_2^T, B=C=D=0.")),
-        counterexample={"d_o": 2, "d_a": 1, "d_z": 1, "Sigma_o": "I", "X": [1, 0], "Pi_d": [0, 1], "B": [0, 0],
-                        "C": [0, 0], "D": [0, 0], **{k: str(v) for k, v in ce.items()}},
-        measured={"identities": {k: bool(v) for k, v in facts.items()}, "explicit": {k: str(v) for k, v in ce.items()}},
-    )
-
-
-@register_check("ZP-P3", "symbolic", "repair: A* = I - B(C+D) + (I-BD) X Pi_d; L(A*) = PCA on X Sigma_s X^T + Sigma_eps",
-                target="repair")
-def zp_p3_repair_symbolic(ctx: CheckContext) -> CheckResult:
-    facts = {k: v for k, v in derive_policy(2, 1, 1).items() if "paper sign" not in k}
-    if ctx.full:
-        facts.update({f"[3,1,1] {k}": v for k, v in derive_policy(3, 1, 1).items() if "paper sign" not in k})
-    return judge_facts("symbolic", {k: bool(v) for k, v in facts.items()}, noun="identities", key="identities")

@@ -47,6 +47,7 @@ class EndToEndConfig:
     seed: int = 0
     probes: str = "closed-form"  # lamcheck's probes: "closed-form" or "adam"
     run_protocol: bool = True
+    device: str = "cpu"  # lamcheck's side; the protocol runs on one CPU core, as the authors' scripts do
 
     def experiment(self) -> P.Experiment:
         exp = P.FIGURES[self.figure](self.variant)
@@ -87,7 +88,7 @@ def _sub_moments(G: np.ndarray, n_src: int) -> np.ndarray:
 
 
 def lamcheck_pipeline(exp: P.Experiment, procs: list[LinearProcess], *, updates: int, eval_samples: int, seed: int = 0,
-                      probes: str = "closed-form") -> dict:
+                      probes: str = "closed-form", device: str = "cpu") -> dict:
     """Train every configuration in one batched call; evaluate the probes at every checkpoint (module
     docstring). Returns per-configuration records and the wall/CPU seconds of the whole pipeline."""
     t0, c0 = time.perf_counter(), time.process_time()
@@ -150,7 +151,7 @@ def lamcheck_pipeline(exp: P.Experiment, procs: list[LinearProcess], *, updates:
         return {key: np.array([r[key] for r in rows]) for key in ("act", "obs", "noi", "llo")}
 
     res = train_processes(procs, schedule=Schedule(exp.training.lr), stop=StopRule(updates, every=P.CHECKPOINT_EVERY),
-                          monitor=monitor, seed=seed)
+                          monitor=monitor, seed=seed, device=device)
     for k in range(len(procs)):  # the last log is at the budget, not a multiple of the checkpoint
         records[k][-1]["update"] = res.run.steps[-1]
     return {"records": records, "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0,
@@ -163,7 +164,8 @@ def end_to_end(cfg: EndToEndConfig = EndToEndConfig()) -> dict:
     procs = [c.process for c in confs]
     updates = exp.training.updates if cfg.updates is None else cfg.updates
     eval_samples = exp.probes.eval_samples if cfg.eval_samples is None else cfg.eval_samples
-    ours = lamcheck_pipeline(exp, procs, updates=updates, eval_samples=eval_samples, seed=cfg.seed, probes=cfg.probes)
+    ours = lamcheck_pipeline(exp, procs, updates=updates, eval_samples=eval_samples, seed=cfg.seed, probes=cfg.probes,
+                             device=cfg.device)
     out = {
         "figure": f"{exp.figure} ({exp.name}, variant {exp.variant}; claim {exp.claim})",
         "config": asdict(cfg),

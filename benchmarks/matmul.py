@@ -14,25 +14,31 @@ import torch
 
 
 def matmul_gflops(threads: int = 1, *, K: int = 32, n: int = 128, d: int = 128, seconds: float = 0.4,
-                  repeats: int = 5) -> float:
-    """Median GFLOP/s of torch.bmm (K, n, d) x (K, d, d) in float32 on ``threads`` intra-op threads."""
+                  repeats: int = 5, device: str = "cpu") -> float:
+    """Median GFLOP/s of torch.bmm (K, n, d) x (K, d, d) in float32 on ``threads`` intra-op threads (CPU),
+    or on ``device`` (synchronised before each clock reading)."""
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
+    sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
     try:
         g = torch.Generator().manual_seed(0)
-        a, b = torch.randn(K, n, d, generator=g), torch.randn(K, d, d, generator=g)
-        out = torch.empty(K, n, d)
+        a, b = torch.randn(K, n, d, generator=g).to(device), torch.randn(K, d, d, generator=g).to(device)
+        out = torch.empty(K, n, d, device=device)
         for _ in range(3):
             torch.bmm(a, b, out=out)
         flop = 2.0 * K * n * d * d
+        sync()
         t0 = time.perf_counter()
         torch.bmm(a, b, out=out)
+        sync()
         reps = max(int(seconds / max(time.perf_counter() - t0, 1e-6) / repeats), 1)
         rates = []
         for _ in range(repeats):
+            sync()
             t0 = time.perf_counter()
             for _ in range(reps):
                 torch.bmm(a, b, out=out)
+            sync()
             rates.append(flop * reps / (time.perf_counter() - t0) / 1e9)
         return statistics.median(rates)
     finally:

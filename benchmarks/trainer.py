@@ -5,7 +5,8 @@ The configurations are the papers' linear LAM (d_o = 128, d_a = 8, d_z = 8, batc
 authors' mean normalisation) on K processes of one family ("clean": eps = 0; "iid": eps = 0.5 n, the
 noise of Fig. 3 middle, which doubles the Gaussian draws per sample). Both routes run the same K
 configurations for the same number of Adam steps through `gpu_checks.linear_lam.train_processes` (one
-torch thread); "one at a time" calls it once per configuration with K = 1.
+torch thread on the CPU; ``device="cuda"`` on a GPU, where the run's last loss read-back synchronises
+before the clock stops); "one at a time" calls it once per configuration with K = 1.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class TrainerConfig:
     batch: int = 128
     learn_A: bool = True
     repeats: int = 3
+    device: str = "cpu"
 
 
 def processes(cfg: TrainerConfig) -> list:
@@ -60,7 +62,8 @@ def trainer_throughput(cfg: TrainerConfig) -> dict:
     """Median over ``repeats`` of configuration-steps per second (wall and CPU time), batched and one at a
     time, and the batched FLOP/s."""
     procs = processes(cfg)
-    run = lambda ps, seed: train_processes(ps, schedule=Schedule(1e-3), stop=StopRule(cfg.steps, every=cfg.steps), seed=seed)  # noqa: E731
+    run = lambda ps, seed: train_processes(ps, schedule=Schedule(1e-3), stop=StopRule(cfg.steps, every=cfg.steps), seed=seed,  # noqa: E731
+                                           device=cfg.device)
     run(procs[:2], 99)  # warm-up (allocator, kernels)
     batched, single = [], []
     for r in range(cfg.repeats):

@@ -41,6 +41,8 @@ def add_arguments(p) -> None:
                                                     "figure's 16 x 7 grid; the protocol side takes about half an hour)")
     p.add_argument("--tiny", action="store_true", help="a seconds-long smoke run (ratios not meaningful)")
     p.add_argument("--in-process", action="store_true", help="measure in this process (default: a one-thread child)")
+    p.add_argument("--device", default="cpu", help="cpu (default) or cuda: where lamcheck's trainer and pipeline run "
+                                                   "(the protocol baseline always runs on one CPU core)")
 
 
 def _import_benchmarks():
@@ -60,7 +62,7 @@ def _environment() -> dict:
             "threads_env": {k: os.environ.get(k) for k in ONE_THREAD}}
 
 
-def measure(*, grid: str = "subset", tiny: bool = False) -> dict:
+def measure(*, grid: str = "subset", tiny: bool = False, device: str = "cpu") -> dict:
     """The end-to-end and trainer measurements (module docstring), in this process."""
     _import_benchmarks()
     import torch
@@ -73,8 +75,8 @@ def measure(*, grid: str = "subset", tiny: bool = False) -> dict:
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     t0 = time.perf_counter()
     if tiny:
-        e2e_cfg = EndToEndConfig(sigmas=(0.0, 1.0), d_z=(4,), updates=201, eval_samples=4000, probe_steps=100)
-        tcfg = {f: TrainerConfig(family=f, K=4, steps=20, repeats=1) for f in FAMILIES}
+        e2e_cfg = EndToEndConfig(sigmas=(0.0, 1.0), d_z=(4,), updates=201, eval_samples=4000, probe_steps=100, device=device)
+        tcfg = {f: TrainerConfig(family=f, K=4, steps=20, repeats=1, device=device) for f in FAMILIES}
         mm = dict(seconds=0.05, repeats=3)
     else:
         sub = {} if grid == "full" else {"sigmas": (0.0, 0.5, 1.0, 1.5), "d_z": (4, 8)}
@@ -83,18 +85,23 @@ def measure(*, grid: str = "subset", tiny: bool = False) -> dict:
 
             exp = fig3_middle()
             sub = {"sigmas": exp.sigmas, "d_z": exp.d_z}
-        e2e_cfg = EndToEndConfig(**sub)
-        tcfg = {f: TrainerConfig(family=f) for f in FAMILIES}
+        e2e_cfg = EndToEndConfig(**sub, device=device)
+        tcfg = {f: TrainerConfig(family=f, device=device) for f in FAMILIES}
         mm = {}
     mm_rates = {1: [matmul_gflops(1, **mm)], 2: [matmul_gflops(2, **mm)]}
+    if device != "cpu":
+        mm_rates[device] = [matmul_gflops(1, device=device, **mm)]
     trainer = {f: trainer_throughput(c) for f, c in tcfg.items()}
     mm_rates[1].append(matmul_gflops(1, **mm))
     mm_rates[2].append(matmul_gflops(2, **mm))
     e2e = end_to_end(e2e_cfg)
     mm_rates[1].append(matmul_gflops(1, **mm))
+    if device != "cpu":
+        mm_rates[device].append(matmul_gflops(1, device=device, **mm))
     matmul = {str(k): statistics.median(v) for k, v in mm_rates.items()}
+    ref = matmul["1" if device == "cpu" else device]
     for t in trainer.values():
-        t["trainer_matmul_fraction"] = t["batched"]["gflops"] / matmul["1"]
+        t["trainer_matmul_fraction"] = t["batched"]["gflops"] / ref
     head = trainer["clean"]
     return {
         "end_to_end_ratio": e2e.get("end_to_end_ratio"),
@@ -113,13 +120,14 @@ def measure(*, grid: str = "subset", tiny: bool = False) -> dict:
         "end_to_end": e2e,
         "trainer": trainer,
         "scale": "tiny" if tiny else grid,
+        "device": device,
         "measure_seconds": time.perf_counter() - t0,
         "environment": {**_environment(), "load_average_before": load_before},
     }
 
 
 def _child(args) -> dict:
-    cmd = [sys.executable, "-m", "lamcheck", "bench", "--json", "--in-process", "--grid", args.grid]
+    cmd = [sys.executable, "-m", "lamcheck", "bench", "--json", "--in-process", "--grid", args.grid, "--device", args.device]
     if args.tiny:
         cmd.append("--tiny")
     env = {**os.environ, **ONE_THREAD}
@@ -154,7 +162,18 @@ def run(args) -> int:
         from lamcheck.cli import UsageError
 
         raise UsageError(f"--grid: unknown grid {args.grid!r} (choose from subset, full)")
-    result = measure(grid=args.grid, tiny=args.tiny) if args.in_process else _child(args)
+    if args.device not in ("cpu", "cuda"):
+        from lamcheck.cli import UsageError
+
+        raise UsageError(f"--device: unknown device {args.device!r} (choose from cpu, cuda)")
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            from lamcheck.cli import UsageError
+
+            raise UsageError("--device: cuda requested but torch sees no CUDA device")
+    result = measure(grid=args.grid, tiny=args.tiny, device=args.device) if args.in_process else _child(args)
     result.setdefault("audit_seconds", None)
     result.setdefault("theorem_tests_seconds", None)
     if args.with_suite and not args.tiny:

@@ -48,7 +48,7 @@ def coupon_monte_carlo(p: np.ndarray, n: int, trials: int, rng: np.random.Genera
     return float((~seen.all(1)).mean())
 
 
-def _nn_predict(X_lab: np.ndarray, y_lab: np.ndarray, X: np.ndarray) -> np.ndarray:
+def nn_predict(X_lab: np.ndarray, y_lab: np.ndarray, X: np.ndarray) -> np.ndarray:
     d = ((X[:, None, :] - X_lab[None]) ** 2).sum(-1)
     return y_lab[d.argmin(1)]
 
@@ -79,6 +79,6 @@ def decoder_curves(bed: ContinuousTestBed, ns: list[int], trials: int, rng: np.r
             out["all_seen"][i, j] = float(len(set(a.tolist())) == bed.actions)
             out["state_dependent"][i, j] = metrics.table_decoder_accuracy(a, swap_code(bed, s, a), a_t,
                                                                           swap_code(bed, s_t, a_t), bed.actions)
-            out["bc"][i, j] = float((_nn_predict(s, a, s_t) == a_t).mean())
-            out["idm_scratch"][i, j] = float((_nn_predict(np.hstack([s, sp]), a, np.hstack([s_t, sp_t])) == a_t).mean())
+            out["bc"][i, j] = float((nn_predict(s, a, s_t) == a_t).mean())
+            out["idm_scratch"][i, j] = float((nn_predict(np.hstack([s, sp]), a, np.hstack([s_t, sp_t])) == a_t).mean())
     return out

@@ -124,6 +124,20 @@ def parse_jobs(text: str | None) -> int:
     return int(s)
 
 
+def _probe_address(address: str) -> None:
+    """A ``host:port`` (or ``ray://host:port``) address must accept a TCP connection within 5 s; Ray
+    itself would retry for minutes. ``auto`` and other forms are left to Ray."""
+    import socket
+
+    m = re.fullmatch(r"(?:ray://)?\[?([^\]/]+?)\]?:([0-9]{1,5})", address.strip())
+    if m is None:
+        return
+    try:
+        socket.create_connection((m.group(1), int(m.group(2))), timeout=5).close()
+    except OSError as exc:
+        raise UsageError(f"--address: nothing answers at {address} ({exc.strerror or exc})") from None
+
+
 def _parse_audit(args) -> dict:
     from lamcheck.executors import EXECUTORS, ray_available
     from lamcheck.outdir import OutError, resolve_out
@@ -147,6 +161,8 @@ def _parse_audit(args) -> dict:
         raise UsageError("--address: only with --executor ray")
     if args.address is not None and not args.address.strip():
         raise UsageError("--address: empty (omit it for a local Ray instance)")
+    if args.address is not None:
+        _probe_address(args.address)
     claims = _select_claims(args)
     full = args.claim is None and args.paper is None and tiers == list(KINDS)
     selection = {"full": full, "paper": args.paper, "claims": [c.id for c in claims] if args.claim else None,
@@ -226,13 +242,13 @@ def show_text(d: dict) -> str:
         return [f"  {a['name']}{' (hidden)' if a['hidden'] else ''}: {a['formula']}"
                 f"  [evaluator: {'yes' if a['evaluator'] else 'none'}]" for a in items] or ["  (none)"]
 
-    def check_lines(items) -> list[str]:
+    def check_lines(items, pad: str = "  ") -> list[str]:
         lines = []
         for s in items:
-            lines.append(f"  {s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
-            lines.append(f"             {s['title']}")
-            lines.append(_indent(s["doc"], "             "))
-        return lines or ["  (none registered)"]
+            lines.append(f"{pad}{s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
+            lines.append(f"{pad}           {s['title']}")
+            lines.append(_indent(s["doc"], pad + "           "))
+        return lines or [f"{pad}(none registered)"]
 
     out += ["", "assumptions:", *assumption_lines(d["assumptions"]), "", "checks:", *check_lines(d["checks"]),
             "", "tests:", *([f"  {t}" for t in d["tests"]] or ["  (none)"])]
@@ -240,9 +256,10 @@ def show_text(d: dict) -> str:
     if r:
         out += ["", f"repair (quantifier {r['quantifier'] or '-'}):", _indent(r["statement"], "  ")]
         if r["note"]:
-            out += [_indent(r["note"], "  ")]
-        out += ["  adds assumptions:", *(assumption_lines(r["assumptions"]) if r["assumptions"] else ["  (none)"]),
-                "  checks:", *check_lines(r["checks"])]
+            out += ["", _indent(r["note"], "  ")]
+        out += ["", "  adds assumptions:" + ("" if r["assumptions"] else " (none)"),
+                *["  " + line for line in (assumption_lines(r["assumptions"]) if r["assumptions"] else [])],
+                "  checks:", *check_lines(r["checks"], "    ")]
     else:
         out += ["", "repair: (none)"]
     return "\n".join(out)
@@ -281,6 +298,7 @@ def cmd_audit(args) -> int:
     opts = _parse_audit(args)
     from lamcheck.audit import plan, run_audit
     from lamcheck.environment import environment
+    from lamcheck.executors import ExecutorUnavailable
     from lamcheck.registry import load_checks
     from lamcheck.report import summary_table, write_report
     from lamcheck.test_index import theorem_tests
@@ -292,15 +310,19 @@ def cmd_audit(args) -> int:
     total = len(plan(opts["claims"], opts["tiers"], ctx))
     state = {"i": 0}
     where = args.executor + (f" at {args.address}" if args.address else "")
-    _say(f"lamcheck {version()}: {total} checks of {len(opts['claims'])} claims, {opts['jobs']} "
+    n = len(opts["claims"])
+    _say(f"lamcheck {version()}: {total} checks of {n} claim{'' if n == 1 else 's'}, {opts['jobs']} "
          f"{'job' if opts['jobs'] == 1 else 'jobs'} ({where})")
 
     def on_check(spec, result) -> None:
         state["i"] += 1
         _say(f"[{state['i']:>3}/{total}] {spec.claim_id:<8} {spec.kind:<10} -> {result.status} ({result.seconds:.1f} s)")
 
-    reports, seconds = run_audit(opts["claims"], opts["tiers"], ctx, on_check, executor=args.executor,
-                                 jobs=opts["jobs"], address=args.address)
+    try:
+        reports, seconds = run_audit(opts["claims"], opts["tiers"], ctx, on_check, executor=args.executor,
+                                     jobs=opts["jobs"], address=args.address)
+    except ExecutorUnavailable as exc:  # raised before the first task is sent: no check ran, nothing written
+        raise UsageError(f"--{'address' if args.address else 'executor'}: {exc}") from None
     env = environment(opts["seed"], opts["device"], args.scale)
     try:
         written = write_report(opts["target"], reports, env, theorem_tests(), seconds=seconds,

@@ -195,11 +195,17 @@ def run_ray(tasks: Sequence[Task], jobs: int, on_done: OnDone, address: str | No
             env_vars["HYPOTHESIS_STORAGE_DIRECTORY"] = os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
         runtime_env: dict = {"env_vars": env_vars}
         common = dict(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=True)
-        if address:
-            runtime_env["py_modules"] = _project_modules()
-            ray.init(address=address, runtime_env=runtime_env, **common)
-        else:
-            ray.init(address="local", num_cpus=max(1, jobs), runtime_env=runtime_env, **common)
+        try:
+            if address:
+                runtime_env["py_modules"] = _project_modules()
+                ray.init(address=address, runtime_env=runtime_env, **common)
+            else:
+                ray.init(address="local", num_cpus=max(1, jobs), runtime_env=runtime_env, **common)
+        except Exception as exc:  # noqa: BLE001 - ray raises several types; all mean "no cluster here"
+            where = f"the Ray cluster at {address}" if address else "a local Ray instance"
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ExecutorUnavailable(f"cannot start or reach {where} ({first}); a cluster with token "
+                                      "authentication needs RAY_AUTH_MODE=token and its token") from None
         started = True
     try:
         remote = ray.remote(run_task)

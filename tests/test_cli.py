@@ -22,6 +22,22 @@ SMALL = ["--claim", "ZP-P2", "--tier", "numeric", "--jobs", "1"]  # one numeric 
 
 
 @pytest.fixture
+def fake_audit(monkeypatch):
+    """Audits that return one made-up confirming check at once: for tests of where reports go, which
+    do not depend on what the checks find (real audits: the tests above and below this fixture's users)."""
+    import lamcheck.audit
+    from theory.checks import CheckResult
+    from theory.ledger import get_claim
+
+    def run_audit(claims, tiers, ctx, on_check=None, **kw):
+        return [lamcheck.audit.ClaimReport(c, [CheckResult("numeric", "confirms", "made up", name="fake:check")])
+                for c in claims], 0.01
+
+    monkeypatch.setattr(lamcheck.audit, "run_audit", run_audit)
+    return get_claim
+
+
+@pytest.fixture
 def no_checks(monkeypatch):
     """Fail loudly if a check would run (bad input must be refused before the first check)."""
     import lamcheck.audit
@@ -151,7 +167,7 @@ def test_files_the_user_had_in_the_report_folder_are_untouched(tmp_path, capsys)
     assert not [p for p in out.iterdir() if p.name.startswith(".lamcheck-staging")]
 
 
-def test_a_file_lamcheck_wrote_but_the_user_edited_is_never_overwritten(tmp_path, capsys):
+def test_a_file_lamcheck_wrote_but_the_user_edited_is_never_overwritten(tmp_path, capsys, fake_audit):
     out = tmp_path / "rep"
     assert main(["audit", *SMALL, "--out", str(out)]) == 0
     (out / "report.md").write_text("my edits")
@@ -171,7 +187,7 @@ def _fake_full_report(folder: Path) -> dict[str, bytes]:
     return _snapshot(folder)
 
 
-def test_a_subset_audit_never_clobbers_a_full_report(tmp_path, capsys):
+def test_a_subset_audit_never_clobbers_a_full_report(tmp_path, capsys, fake_audit):
     out = tmp_path / "rep"
     full = _fake_full_report(out)
     assert main(["audit", *SMALL, "--out", str(out)]) == 0
@@ -281,3 +297,33 @@ def test_the_installed_command_keeps_hypothesis_files_out_of_the_working_folder(
     assert list(cwd.iterdir()) == []
     assert (cache / "lamcheck" / "hypothesis").is_dir()  # where the search's files went instead
     assert "ZP-P2" in proc.stdout and (tmp_path / "rep" / "report.json").is_file()
+
+
+def test_an_unreachable_ray_address_is_refused_at_once(tmp_path, capsys, no_checks, monkeypatch):
+    import socket
+
+    import lamcheck.executors
+
+    monkeypatch.setattr(lamcheck.executors, "ray_available", lambda: True)
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _one_line_exit_2(["audit", *SMALL, "--executor", "ray", "--address", f"127.0.0.1:{port}",
+                      "--out", str(tmp_path / "r")], capsys, f"--address: nothing answers at 127.0.0.1:{port}")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_full_audit_replaces_a_subset_report_and_a_forged_manifest_is_no_report(tmp_path, capsys, fake_audit):
+    out = tmp_path / "rep"
+    assert main(["audit", *SMALL, "--out", str(out)]) == 0
+    assert read_manifest(out).full is False
+    assert main(["audit", "--jobs", "1", "--out", str(out)]) == 0  # every claim, every tier
+    data = json.loads((out / "report.json").read_text())
+    assert data["selection"]["full"] is True and read_manifest(out).full is True
+    assert not [p for p in out.iterdir() if p.name.startswith(("subset-", "run-"))]
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / MANIFEST).write_text(json.dumps({"lamcheck_manifest": 1, "files": {"../outside.txt": "0" * 64}}))
+    capsys.readouterr()
+    _one_line_exit_2(["audit", *SMALL, "--out", str(forged)], capsys, "holds no lamcheck report")
+    assert os.listdir(forged) == [MANIFEST]

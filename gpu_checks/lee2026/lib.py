@@ -77,6 +77,25 @@ def train_plain(ctx: CheckContext, procs: Sequence, *, budget: int | None = None
                              schedule=Schedule(lr, final=ctx.scale.pick(ci=LR_FINAL, full=1e-4), kind="geometric"))
 
 
+def objective_monitor(objectives: Sequence, k: int, scales: Sequence[float] | None = None, head_scale=None):
+    """A monitor giving ``rel_excess`` = (J_i - J_i*) / scale_i of K models from the objective's DEFINITION
+    (`numerics.lee2026.minimisers.objective_value` on each model's own process: Phi-space, action head, label
+    averaging) against its minimiser set's value; ``head_scale[i]`` divides the head E (scaled-label runs)."""
+    values = [minimiser_set(q).value for q in objectives]
+    scales = scales or [max(v, float(np.trace(q.Sigma_r)), 1e-12) for q, v in zip(objectives, values)]
+
+    def monitor(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        out = []
+        for i, (q, v, sc) in enumerate(zip(objectives, values, scales)):
+            par = {"A": params["A"][i], "B": params["B"][i][:, :k], "C": params["C"][i][:k], "D": params["D"][i][:k]}
+            if "E" in params:
+                par["E"] = params["E"][i][:, :k] / (1.0 if head_scale is None else head_scale[i])
+            out.append((mn.objective_value(q, par) - v) / sc)
+        return {"rel_excess": np.array(out)}
+
+    return monitor
+
+
 def encoder(res: TrainResult, i: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     return res.params["C"][i][:k], res.params["D"][i][:k]
 
@@ -161,9 +180,11 @@ def lambda_runs(ctx: CheckContext, lams: tuple[float, ...], sigma_xi: float = 2.
         cfgs = [(lam, s) for lam in lams for s in seeds(ctx)]
         p = setting(sigma_xi, ctx.seed, W_scale=W_scale)
         sets = {lam: minimiser_set(mn.supervised(p, lam)) for lam in lams}
+        objs = [mn.supervised(p, lam) for lam, _ in cfgs]
+        mon = objective_monitor(objs, D_A, head_scale=[np.sqrt(lam) for lam, _ in cfgs])
         res = train_sampler(ctx, scaled_label_sampler([p] * len(cfgs), [c[0] for c in cfgs], ctx.device), len(cfgs),
                             D_O, D_A, LAMOptions(action_weight=1.0, d_a=D_A, label_fraction=1.0),
-                            budget=steps(ctx, 1500, 8000))
+                            budget=steps(ctx, 1500, 8000), monitor=mon, stop_tol=REL_EXCESS_TOL)
         rows = []
         for i, (lam, s) in enumerate(cfgs):
             C, D = encoder(res, i, D_A)
@@ -173,6 +194,7 @@ def lambda_runs(ctx: CheckContext, lams: tuple[float, ...], sigma_xi: float = 2.
             J = mn.objective_value(q, par)
             m = lp.metrics(p, C, D)
             rows.append({"lam": lam, "seed": s, "J": J, "J_opt": sets[lam].value, "J_red": reduced_J(p, D, lam),
+                         "steps": res.run.steps_done if res.run else None,
                          "leak": m.leak, "S_xi": m.S_xi,
                          "S_x": m.S_x, "nmse_a_zo": m.nmse_a_zo, "D": D, "train_seconds": res.seconds,
                          "leak_pred": mn.leakage(sets[lam]).hi})

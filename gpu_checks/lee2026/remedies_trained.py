@@ -41,8 +41,9 @@ def t3_runs(ctx: CheckContext) -> list[dict]:
         cfgs = [(b, s) for b in T3_BETAS for s in lib.seeds(ctx)]
         p = lib.setting(T3_SX, ctx.seed)
         Phis = [lp.beta_representation(p, b) for b, _ in cfgs]
+        mon = lib.objective_monitor([p.with_lam(Phi=Phi) for Phi in Phis], lib.D_A)
         res = lib.train_sampler(ctx, lib.phi_sampler([p] * len(cfgs), Phis, ctx.device), len(cfgs), lib.D_O, lib.D_A,
-                                LAMOptions())
+                                LAMOptions(), monitor=mon, stop_tol=lib.REL_EXCESS_TOL)
         rows = []
         for i, ((b, s), Phi) in enumerate(zip(cfgs, Phis)):
             C, D = lib.encoder(res, i, lib.D_A)
@@ -236,7 +237,9 @@ def t4d_runs(ctx: CheckContext) -> list[dict]:
             p = lib.setting(T4_SX, ctx.seed)
             procs = [p] * len(cfgs)
             opts = LAMOptions(action_weight=T4D_LAM, d_a=lib.D_A, label_fraction=[c[0] for c in cfgs], label_average=avg)
-            res = lib.train_sampler(ctx, process_sampler(procs, ctx.device), len(cfgs), lib.D_O, lib.D_A, opts)
+            objs = [p.with_lam(action_weight=T4D_LAM, label_fraction=f, label_average=avg, batch=lib.BATCH) for f, _ in cfgs]
+            res = lib.train_sampler(ctx, process_sampler(procs, ctx.device), len(cfgs), lib.D_O, lib.D_A, opts,
+                                    monitor=lib.objective_monitor(objs, lib.D_A), stop_tol=lib.REL_EXCESS_TOL)
             for i, (frac, s) in enumerate(cfgs):
                 m = lp.metrics(p, *lib.encoder(res, i, lib.D_A))
                 q = p.with_lam(action_weight=T4D_LAM, label_fraction=frac, label_average=avg, batch=lib.BATCH)

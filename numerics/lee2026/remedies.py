@@ -25,7 +25,8 @@ from theory.checks import (CheckContext, CheckResult, FigureSpec, Marker, Range,
 from theory.claims import Assumption
 from theory.ledger import get_claim
 from theory.ledger.lee2026 import (A1_ZERO_MEAN, A2_RANDOM_POLICY, A3_OBS_IDENTIFIES, A6_NON_OVERLAP, EXO_MODEL,
-                                    ISOTROPIC, ORTHONORMAL_ACTION_MAP, ORTHONORMAL_EXOGENOUS_MAP)
+                                    ENDOGENOUS_REPRESENTATION, ISOTROPIC, ORTHONORMAL_ACTION_MAP,
+                                    ORTHONORMAL_EXOGENOUS_MAP)
 
 RECON, PROBE_TOL, ZERO_TOL = lp.RECON, lp.PROBE_TOL, mn.ZERO_TOL
 LAMBDAS = (0.25, 1.0, 2.5, 8.0, 16.0)
@@ -35,6 +36,13 @@ def _assumptions(claim_id: str, *extra: Assumption, repair: bool = False) -> tup
     c = get_claim(claim_id)
     rep = c.repair.assumptions if (repair and c.repair) else ()
     return (*c.assumptions, *rep, *extra)
+
+
+def informative(p) -> bool:
+    """A full-column-rank U_a and some exogenous innovation: the sub-family where an as-written threshold search
+    returns a witness that shows the hidden orthonormal maps (a rank-deficient W or sigma_xi = 0 refutes too, but
+    says less); still inside the claim's domain."""
+    return bool(np.linalg.matrix_rank(p.X, tol=1e-9) == p.d_a and np.trace(p.Sigma_xi) > 0)
 
 
 def _witness(out) -> dict | None:
@@ -106,6 +114,16 @@ def t3_flip_violation(p, repaired: bool) -> tuple[float, str]:
                                    f"U_x {np.round(lp.singular_values(p.G_x), 4).tolist()})")
 
 
+def beta_witness(p, repaired: bool):
+    """The typed witness of a beta-flip violation: the process with the Phi_beta at which the rule fails (just above
+    the rule's beta*, or beta = 1e-6 when the rule predicts no switch), so fixed-representation holds on it."""
+    sa = np.sqrt(float(np.trace(p.Sigma_a)) / p.d_a)
+    sx = np.sqrt(float(np.trace(p.Sigma_xi)) / p.d_x)
+    b = mn.beta_star_closed_form(p) if repaired else (sa / sx if sx > 0 else None)
+    beta = 1e-6 if (b is None or b == 0) else (1.0 if b == float("inf") else b * (1 + BETA_REL))
+    return mn.beta_process(p, beta)
+
+
 def _beta_figure(seed: int) -> tuple[FigureSpec, dict]:
     betas = [float(b) for b in np.geomspace(0.05, 20, 60)]
     series, markers, stars = [], [], {}
@@ -126,14 +144,16 @@ def _beta_figure(seed: int) -> tuple[FigureSpec, dict]:
 @register_check("EX-T3", "numeric", "Phi U_x = 0 removes leakage (whole domain); beta flip at beta^2 sx^2 = sa^2 as written")
 def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
     n = ctx.scale.examples
-    out = search_counterexample(within(get_claim("EX-T3").assumptions, endogenous_phi_processes()), t3_violation,
-                                max_examples=n)
-    flip = search_counterexample(_beta_domain(min_sigma_a=1), lambda p: t3_flip_violation(p, False), max_examples=n)
+    out = search_counterexample(within((*get_claim("EX-T3").assumptions, ENDOGENOUS_REPRESENTATION),
+                                       endogenous_phi_processes()), t3_violation, max_examples=n)
+    flip = search_counterexample(_beta_domain(min_sigma_a=1).filter(informative), lambda p: t3_flip_violation(p, False),
+                                 max_examples=n // 3)
     collapse = mn.objective_value(lp.reference_process(1.0).with_lam(Phi=np.zeros((16, 16))),
                                   {k: np.zeros(s) for k, s in (("A", (16, 16)), ("B", (16, 3)), ("C", (3, 16)),
                                                                ("D", (3, 16)))})
     fig, stars = _beta_figure(ctx.seed)
     res = _first(out, flip)
+    witness = res.counterexample if (res is out or not flip.found) else beta_witness(flip.counterexample, repaired=False)
     p = lp.reference_process(2.0, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)
     ranges = mn.quantities(minimiser_set(p.with_lam(Phi=lp.projector_off(p.G_x))))
     ranges["beta_switch"] = Range(stars["orthonormal W"]["bisection"], stars["orthonormal W"]["bisection"],
@@ -142,10 +162,11 @@ def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
         "numeric", not out.found and not flip.found,
         RECON + f"Phi U_x = 0 part: {out.examples} instances (overlap, non-orthonormal maps, Sigma_o != I, any Phi with "
                 f"Phi U_x = 0): max violation {out.violation:.2e} ({out.detail or 'none'}); written beta flip on "
-                f"{flip.examples} instances of A6 + isotropic + k = d_a with non-orthonormal W, G_x: "
+                f"{flip.examples} instances of A6 + isotropic + k = d_a with non-orthonormal W of full rank, G_x: "
                 + (f"fails at {flip.detail}" if flip.found else "holds")
                 + f"; switch points {stars}; Phi = 0 (a trained Phi) reaches loss {collapse:.1f}",
-        counterexample=_witness(res), process=res.counterexample,
+        counterexample=_witness(res) if res is out else (flip.witness(lambda q: witness.to_json()) if flip.found else None),
+        process=witness,
         measured={"instances": out.examples, "flip_instances": flip.examples, "beta_switch": stars,
                   "collapse_loss": collapse}, ranges=ranges, figures=(fig,))
 
@@ -154,16 +175,18 @@ def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
                 target="repair")
 def ex_t3_repair_numeric(ctx: CheckContext) -> CheckResult:
     n = ctx.scale.examples
-    out = search_counterexample(within(_assumptions("EX-T3", repair=True), endogenous_phi_processes()), t3_violation,
-                                max_examples=n)
+    out = search_counterexample(within(_assumptions("EX-T3", ENDOGENOUS_REPRESENTATION, repair=True),
+                                       endogenous_phi_processes()), t3_violation, max_examples=n)
     flip = search_counterexample(_beta_domain(), lambda p: t3_flip_violation(p, True), max_examples=n)
     res = _first(out, flip)
+    witness = res.counterexample if (res is out or not flip.found) else beta_witness(flip.counterexample, repaired=True)
     return judged("numeric", not out.found and not flip.found,
                   RECON + f"{out.examples} Phi U_x = 0 instances: {out.detail or 'no violation'}; {flip.examples} "
                           f"instances (A6, isotropic, k = d_a, non-orthonormal W and G_x, rank-deficient W): switch at "
                           f"the closed form: {flip.detail or 'no violation'}",
-                  counterexample=_witness(res), process=res.counterexample,
-                  measured={"instances": out.examples, "flip_instances": flip.examples})
+                  counterexample=_witness(res) if res is out else (flip.witness(lambda q: witness.to_json())
+                                                                    if flip.found else None),
+                  process=witness, measured={"instances": out.examples, "flip_instances": flip.examples})
 
 
 # --- EX-T4 ---------------------------------------------------------------------------------------------------
@@ -249,13 +272,13 @@ def ex_t4_numeric(ctx: CheckContext) -> CheckResult:
     val = search_counterexample(within(get_claim("EX-T4").assumptions,
                                        st.tuples(lp.exo_processes(), st.sampled_from(LAMBDAS))),
                                 t4_rrr_violation, max_examples=n)
-    thr = search_counterexample(_threshold_domain(min_sigma_a=1, lambdas=LAMBDAS),
+    thr = search_counterexample(_threshold_domain(min_sigma_a=1, lambdas=LAMBDAS).filter(lambda x: informative(x[0])),
                                 lambda x: t4_threshold_violation(x, False), max_examples=n)
     at0 = t4_threshold_violation((lp.reference_process(0.5, seed=ctx.seed), 0.0), False)
     fig, stars = _lambda_figure(ctx.seed)
     res = _first(thr, val)
-    witness = res.counterexample[0] if res.found else None
-    ce = res.witness(lambda x: x[0].to_json() | {"lambda": x[1]}) if res.found else None
+    witness = mn.supervised(*res.counterexample) if res.found else None
+    ce = res.witness(lambda x: mn.supervised(*x).to_json() | {"lambda": x[1]}) if res.found else None
     p = lp.reference_process(2.0, seed=ctx.seed)
     ranges = mn.quantities(minimiser_set(mn.supervised(p, 8.0)))
     ranges["lambda_switch"] = Range(stars["orthonormal W"]["bisection"], stars["orthonormal W"]["bisection"],
@@ -264,7 +287,8 @@ def ex_t4_numeric(ctx: CheckContext) -> CheckResult:
         "numeric", not val.found and not thr.found,
         RECON + f"RRR value, attainment and W_z(C + DP) = 0 on {val.examples} instances (overlap, non-orthonormal maps, "
                 f"Sigma_o != I, ties): max violation {val.violation:.2e} ({val.detail or 'none'}); written threshold on "
-                f"{thr.examples} instances of A6 + isotropic + k = d_a (any integer W, non-orthonormal G_x): "
+                f"{thr.examples} instances of A6 + isotropic + k = d_a (integer W of full column rank, non-orthonormal "
+                f"G_x, sigma_xi > 0): "
                 + (f"fails at {thr.detail}" if thr.found else "holds") + f"; switch points {stars}; at lambda = 0 "
                 f"(no supervision, sigma_xi = 0.5 < sigma_a): {at0[1]}",
         counterexample=ce, process=witness,
@@ -293,9 +317,9 @@ def ex_t4_repair_numeric(ctx: CheckContext) -> CheckResult:
                           f"and lambda > 0: the written "
                           f"lambda* {ortho.detail or 'holds'}; bisection vs closed form at W = c Q: {bis} (max "
                           f"difference {bis_err:.1e})",
-                  counterexample=res.witness(lambda x: x[0].to_json() | {"lambda": x[1]}) if res.found else
+                  counterexample=res.witness(lambda x: mn.supervised(*x).to_json() | {"lambda": x[1]}) if res.found else
                   ({"bisection_vs_closed_form": bis} if not ok else None),
-                  process=res.counterexample[0] if res.found else None,
+                  process=mn.supervised(*res.counterexample) if res.found else None,
                   measured={"instances": thr.examples + ortho.examples, "switch_points": bis})
 
 
@@ -327,12 +351,13 @@ def ex_t4_convex(ctx: CheckContext) -> CheckResult:
     certified = not out.found or "certified=True" in out.detail
     return certified_judgement("convex", certified, not out.found,
                                RECON + f"{out.examples} instances: {out.detail or 'primal/dual/gap certified and equal to sum_(i<=k) mu_i'}",
-                               counterexample=_witness_pair(out), process=out.counterexample[0] if out.found else None,
+                               counterexample=_witness_pair(out),
+                               process=mn.supervised(*out.counterexample) if out.found else None,
                                measured={"instances": out.examples})
 
 
 def _witness_pair(out) -> dict | None:
-    return out.witness(lambda x: x[0].to_json() | {"lambda": x[1]}) if out.found else None
+    return out.witness(lambda x: mn.supervised(*x).to_json() | {"lambda": x[1]}) if out.found else None
 
 
 # --- EX-T4a --------------------------------------------------------------------------------------------------
@@ -434,13 +459,17 @@ def ex_t4b_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(_t4b_domain(), t4b_claim_violation, max_examples=ctx.scale.examples)
     p = lp.reference_process(2.0, seed=ctx.seed, d_z=4)
     f = t4b_facts(p, 8.0)
+    ov = lp.reference_process(0.7, seed=ctx.seed, overlap=0.5, d_z=4)  # in the model: [G_s G_x] full column rank
+    overlap_rows = [{"lambda": lam, "readout_leakage": t4b_facts(ov, lam)["readout_leak_max"]} for lam in (0.25, 1.0, 16.0)]
     return judged("numeric", not out.found,
                   RECON + f"{out.examples} instances (k > d_a, overlap, non-orthonormal maps): "
                           + (f"fails at {out.detail}" if out.found else "holds")
                           + f"; d_o = 16 setting, lambda = 8, k = 4: readout leakage {f['readout_leak_max']:.1e}, spare "
-                            f"leakage {f['leak']}, S_x in [{f['S_x'].lo:.3g}, {f['S_x'].hi}]",
-                  counterexample=_witness_pair(out), process=out.counterexample[0] if out.found else None,
-                  measured={"instances": out.examples}, ranges=mn.quantities(minimiser_set(mn.supervised(p, 8.0))))
+                            f"leakage {f['leak']}, S_x in [{f['S_x'].lo:.3g}, {f['S_x'].hi}]; with overlap 0.5 "
+                            f"(sigma_xi = 0.7) the readout's leakage at every minimiser: {overlap_rows}",
+                  counterexample=_witness_pair(out), process=mn.supervised(*out.counterexample) if out.found else None,
+                  measured={"instances": out.examples, "overlap_readout_leakage": overlap_rows},
+                  ranges=mn.quantities(minimiser_set(mn.supervised(p, 8.0))))
 
 
 @register_check("EX-T4b", "numeric", "repair: action captured => readout xi/x_t-free, spare holds xi, x_t-dependence free",
@@ -450,7 +479,7 @@ def ex_t4b_repair_numeric(ctx: CheckContext) -> CheckResult:
     return judged("numeric", not out.found,
                   RECON + f"{out.examples} instances of the whole domain (k > d_a, overlap, non-orthonormal maps, ties): "
                           f"{out.detail or 'no violation'}",
-                  counterexample=_witness_pair(out), process=out.counterexample[0] if out.found else None,
+                  counterexample=_witness_pair(out), process=mn.supervised(*out.counterexample) if out.found else None,
                   measured={"instances": out.examples})
 
 
@@ -564,7 +593,8 @@ def labelled_weight_monte_carlo(lam: float, p: float, n: int, reps: int, seed: i
 
 @register_check("EX-T4d", "numeric", "lambda p > lambda* (all-sample mean) as written on non-orthonormal maps; 1/(Np) noise")
 def ex_t4d_numeric(ctx: CheckContext) -> CheckResult:
-    out = search_counterexample(_t4d_domain(), lambda x: t4d_violation(x, False), max_examples=ctx.scale.examples)
+    out = search_counterexample(_t4d_domain().filter(lambda x: informative(x[0])), lambda x: t4d_violation(x, False),
+                                max_examples=ctx.scale.examples)
     rng = np.random.default_rng(ctx.seed)
     N, reps = 512, 4000
     ell = rng.chisquare(3, size=(reps, N))
@@ -645,7 +675,8 @@ def t6_violation(pp, repaired: bool) -> tuple[float, str]:
 
 @register_check("EX-T6", "numeric", "cross-context: xi-free; self+cross captures a iff 2 sa^2 > sx^2 (whole domain)")
 def ex_t6_numeric(ctx: CheckContext) -> CheckResult:
-    out = search_counterexample(_t6_domain(), lambda pp: t6_violation(pp, False), max_examples=ctx.scale.examples)
+    out = search_counterexample(_t6_domain().filter(lambda pp: informative(pp.base)), lambda pp: t6_violation(pp, False),
+                                max_examples=ctx.scale.examples)
     rows = []
     for sx in (1.0, 1.3, 1.6, 3.0):
         p = lp.reference_process(sx, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)

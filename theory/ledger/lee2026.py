@@ -317,8 +317,10 @@ CLAIMS: tuple[Claim, ...] = (
             "rank(Phi U_a) = d_a <= k then E_leak = 0 and NMSE(a|z,o) = 0; with Phi = I + (beta - 1) G_x G_x^T under A6 and "
             "isotropic covariances the capture order flips at beta^2 sigma_xi^2 = sigma_a^2."
         ),
-        assumptions=(*_EXO, FIXED_REPRESENTATION, ENDOGENOUS_REPRESENTATION),
+        assumptions=(*_EXO, FIXED_REPRESENTATION),
         notes=(
+            "'Phi U_x = 0 and rank(Phi U_a) = d_a <= k' (endogenous-representation) is the hypothesis of the first part "
+            "only: the beta-flip part uses Phi_beta, with Phi_beta U_x = beta U_x != 0.",
             "The same holds if only the target is in Phi-space (an RRR of Phi r on r).",
             "Caveat (a): removing leakage does not by itself remove the non-identified dependence on the current x_t unless "
             "Phi G_x = 0.",
@@ -408,9 +410,10 @@ CLAIMS: tuple[Claim, ...] = (
                 "the loss: zero at some minimisers, any size at others (allowed, not forced)."
             ),
             note=("Refuted as written: 'still hold x_t-dependence' fails at every minimiser with C + D P = 0 (lee2026 "
-                  "numeric check, the canonical minimiser); and when the action is not captured (overlap, finite lambda) "
-                  "the readout itself depends on xi. The earlier witness U_a = U_x = e1 lay OUTSIDE the model "
-                  "([G_s G_x] not of full column rank) and is withdrawn."),
+                  "numeric and symbolic checks); and with overlapping directions (in the model) the action is captured "
+                  "only as lambda -> infinity, so the readout itself depends on xi at every finite lambda (leakage 0.32 "
+                  "at lambda = 0.25, 8e-4 at 16 for overlap 0.5). The earlier witness U_a = U_x = e1 lay OUTSIDE the "
+                  "model ([G_s G_x] not of full column rank) and is withdrawn."),
         ),
     ),
     Claim(

@@ -180,3 +180,17 @@ def test_an_evaluator_returning_a_numpy_non_boolean_is_an_error(registry, bad):
     register_evaluator("toy-num", Proc)(lambda p: (bad, "r"))
     with pytest.raises(TypeError, match="evaluator of 'toy-num' returned"):
         evaluate("toy-num", Proc(1.0))
+
+
+def test_evaluations_are_frozen_and_repair_is_keyword_only(registry):
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evaluate(POS, Proc(1.0)).holds = False
+    c = claim(POS, repair=Repair("fixed", assumptions=(HIDDEN,)))
+    with pytest.raises(TypeError):
+        claim_assumptions(c, True)
+    with pytest.raises(TypeError):
+        validate_witness(c, Proc(3.0), True)
+    assert claim_assumptions(claim=c, repair=True) == (POS, HIDDEN)
+    assert [e.name for e in validate_witness(claim=c, process=Proc(3.0), repair=True)] == ["toy-even"]

@@ -86,3 +86,30 @@ def test_outcome_witness():
     assert not none.found and none.witness() is None and (none.violation, none.detail) == (0.0, "")
     zero = SearchOutcome(examples=1, counterexample=0, violation=1.0, detail="x")
     assert zero.found and zero.witness(lambda x: {"x": x}) == {"x": 0, "violation": "x"}  # a falsy witness is found
+
+
+def test_outcome_is_frozen_and_the_budget_is_keyword_only():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SearchOutcome(examples=1).examples = 2
+    with pytest.raises(TypeError):
+        search_counterexample(st.integers(0, 3), lambda x: (-1.0, ""), 10)
+    out = search_counterexample(strategy=st.integers(0, 3), violation=lambda x: (-1.0, ""), max_examples=3)
+    assert not out.found
+
+
+def test_one_answer_even_when_the_property_also_crashes():
+    """x in [10, 500] violates, x > 500 crashes: the search gives ONE answer (the smallest violation, or the
+    crash), never a group of failures."""
+
+    def viol(x):
+        if x > 500:
+            raise ValueError("crash")
+        return x - 9, f"x = {x}"
+
+    try:
+        out = search_counterexample(st.integers(0, 10**6), viol, max_examples=200)
+    except ValueError:
+        return
+    assert out.counterexample == 10

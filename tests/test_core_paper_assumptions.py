@@ -1,0 +1,208 @@
+"""The per-paper assumption evaluators: each one accepts a process inside its domain and rejects one just
+outside, on small hand-built processes whose answer is read off their construction (written next to each).
+
+Written from the mutants that survived the papers' own tests (docs/mutation.md); the papers' tests stay
+the primary ones. Zhang: numerics/zhang2025/assumptions.py; Lee (reconstruction): numerics/lee2026/assumptions.py.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from numerics.processes import LAMConfig, LinearProcess, lee_process
+from theory.assumptions import evaluate
+
+pytest.importorskip("numerics.zhang2025.assumptions")
+pytest.importorskip("numerics.lee2026.assumptions")
+
+E3 = np.eye(3)
+
+
+def holds(name, p):
+    e = evaluate(name, p)
+    assert e.holds is not None, f"{name} has no evaluator for {type(p).__name__}"
+    return e.holds
+
+
+def lp(X=E3[:, :2], d_z=1, **kw):
+    lam = kw.pop("lam", None) or LAMConfig(d_z=d_z, **{k: kw.pop(k) for k in list(kw) if k in LAM_FIELDS})
+    return LinearProcess(X=np.asarray(X, float), lam=lam, **kw)
+
+
+LAM_FIELDS = {"learn_A", "tie_CD", "kappa", "action_weight", "loss_normalisation", "label_fraction", "label_average",
+              "batch", "Phi"}
+
+
+# --- Zhang et al. 2025 ----------------------------------------------------------------------------------
+
+def test_zp_linear_model():
+    assert holds("zp-linear-model", lp())
+    assert holds("zp-linear-model", lp(G_x=np.zeros((3, 1))))  # an all-zero exogenous map is no exogenous block
+    assert not holds("zp-linear-model", lp(G_x=E3[:, [2]]))
+    assert not holds("zp-linear-model", lp(Phi=E3[:2]))
+
+
+@pytest.mark.parametrize("kw,ok", [
+    ({}, True), (dict(learn_A=False), False), (dict(tie_CD=True), False), (dict(kappa=0.1), False),
+    (dict(action_weight=1e-3), False), (dict(action_weight=2.0, label_fraction=0.0), True),  # effective weight 0
+])
+def test_zp_reconstruction_loss(kw, ok):
+    assert holds("zp-reconstruction-loss", lp(**kw)) is ok
+
+
+def test_zp_uncorrelated_change():
+    """chi = 0: E[o delta^T] = 0. chi = 1/2 with Pi = e1^T: E[o (X a)^T] = Sigma_o Pi^T X^T chi = (1/2) e1 e1^T."""
+    assert holds("zp-uncorrelated-change", lp())
+    assert not holds("zp-uncorrelated-change", lp(chi=0.5, Pi=np.array([[1.0, 0, 0], [0, 0, 0]])))
+    assert not holds("zp-uncorrelated-change", lp(chi=1e-6, Pi=np.array([[1.0, 0, 0], [0, 0, 0]])))  # 5e-7 > 1e-10 * 2
+    # exogenous drift: o' = P o + ..., P != I correlates o with the change
+    assert not holds("zp-uncorrelated-change", lp(G_x=E3[:, [2]], Gamma=np.array([[0.5]])))
+
+
+def test_zp_noise_evaluators():
+    assert holds("zp-no-noise", lp()) and holds("zp-no-noise", lp(F_e=np.zeros((3, 2))))
+    assert not holds("zp-no-noise", lp(F_e=1e-3 * E3[:, [0]]))
+    iso = lp(F_e=0.5 * E3)
+    assert holds("zp-isotropic-noise", iso) and "0.25" in evaluate("zp-isotropic-noise", iso).reason
+    assert not holds("zp-isotropic-noise", lp())  # no noise: sigma = 0
+    assert "no noise" in evaluate("zp-isotropic-noise", lp()).reason
+    assert not holds("zp-isotropic-noise", lp(F_e=np.diag([0.5, 0.5, 0.5 + 1e-6])))  # not a multiple of I
+    assert not holds("zp-isotropic-noise", lp(F_e=0.5 * E3[:, :2]))  # rank 2 of 3
+    assert holds("zp-structured-noise", lp(F_e=E3[:, :1])) and holds("zp-structured-noise", lp(F_e=0.5 * E3))
+
+
+def test_zp_isotropic_level():
+    from numerics.zhang2025.assumptions import isotropic_level
+
+    assert isotropic_level(lp(F_e=0.5 * E3)) == pytest.approx(0.25)
+    assert isotropic_level(lp()) is None and isotropic_level(lp(F_e=E3[:, :1])) is None
+    R = np.linalg.qr(np.array([[1.0, 2, 0], [0, 1, 1], [1, 0, 1]]))[0]
+    assert isotropic_level(lp(F_e=2.0 * R)) == pytest.approx(4.0)  # Sigma_eps = 4 R R^T = 4 I
+
+
+def test_zp_correlated_policy():
+    Pi = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    assert holds("zp-correlated-policy", lp(chi=0.5, Pi=Pi))
+    assert not holds("zp-correlated-policy", lp())  # chi = 0
+    assert not holds("zp-correlated-policy", lp(chi=0.5, Pi=np.zeros((2, 3))))  # Pi = 0
+    assert not holds("zp-correlated-policy", lp(chi=0.5, Pi=Pi, F_o=np.diag([1.0, 1.0, 0.0])))  # Sigma_o singular
+    assert holds("zp-correlated-policy", lp(chi=0.5, Pi=Pi, F_o=np.diag([1.0, 1.0, 1e-3])))  # 1e-6 > 1e-10 scale
+
+
+@pytest.mark.parametrize("kw,ok", [
+    (dict(kappa=0.5), True), ({}, False), (dict(kappa=0.5, learn_A=False), False), (dict(kappa=0.5, tie_CD=True), False),
+])
+def test_zp_augmentation(kw, ok):
+    assert holds("zp-augmentation", lp(**kw)) is ok
+
+
+def test_zp_action_head_evaluators():
+    assert holds("zp-no-action-head", lp()) and holds("zp-no-action-head", lp(action_weight=1.0, label_fraction=0.0))
+    assert not holds("zp-no-action-head", lp(action_weight=1e-6))
+    head = dict(action_weight=1.0, d_z=2)
+    assert holds("zp-action-labels", lp(**head))
+    assert not holds("zp-action-labels", lp())  # no action loss
+    assert not holds("zp-action-labels", lp(action_weight=1.0, d_z=1))  # d_z < d_a
+    assert not holds("zp-action-labels", lp(**head, F_e=E3[:, [0]]))  # noise along the action column: X^T F_e != 0
+    assert holds("zp-action-labels", lp(**head, F_e=E3[:, [2]]))  # noise orthogonal to X
+
+
+def test_zp_llo_and_rank():
+    from numerics.zhang2025.assumptions import action_rank
+
+    assert holds("zp-llo-defined", lp())
+    assert not holds("zp-llo-defined", lp(X=np.zeros((3, 2))))  # Var q = 0
+    assert not holds("zp-llo-defined", lp(F_o=np.zeros((3, 3))))  # Var o = 0
+    assert action_rank(lp()) == 2 and holds("zp-full-rank-action-effect", lp())
+    assert action_rank(lp(X=np.array([[1.0, 2.0], [1.0, 2.0], [0, 0]]))) == 1
+    assert not holds("zp-full-rank-action-effect", lp(F_a=np.diag([1.0, 0.0])))  # Sigma_a singular
+    assert holds("zp-full-rank-action-effect", lp(F_a=np.diag([1.0, 1e-3])))  # eigenvalue 1e-6 > 1e-9 relative
+    assert not holds("zp-full-rank-action-effect", lp(F_a=np.diag([1.0, 1e-5])))  # 1e-10 < 1e-9 relative
+    assert holds("zp-action-noise-uncorrelated", lp(F_e=E3)) and holds("zp-population-probes", lp())
+    assert holds("zp-bottleneck", lp(d_z=2))
+
+
+# --- Lee et al. 2026 (reconstruction) ----------------------------------------------------------------------
+
+def lee(**kw):
+    return lee_process(np.random.default_rng(0), d_o=6, d_s=2, d_x=2, d_a=2, **kw)
+
+
+def test_lee_model_and_a1_a4():
+    p = lee(sigma_xi=2.0)
+    for name in ("exogenous-linear-model", "A1-zero-mean", "A2-random-policy", "A3-observation-identifies-state",
+                 "A4-bottleneck", "A6-non-overlap", "isotropic", "orthonormal-action-map", "orthonormal-exogenous-map",
+                 "lee-linear-lam", "action-supervision"):
+        assert holds(name, p), name
+    E = np.eye(3)
+    no_exo = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1))
+    assert not holds("exogenous-linear-model", no_exo) and not holds("A3-observation-identifies-state", no_exo)
+    assert not holds("orthonormal-exogenous-map", no_exo)
+    noisy = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1), G_x=E[:, [1]], F_e=E[:, [2]])
+    assert not holds("exogenous-linear-model", noisy)
+    clean = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1), G_x=E[:, [1]])
+    assert holds("exogenous-linear-model", clean) and holds("A3-observation-identifies-state", clean)
+    bad_H = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1), G_x=E[:, [1]],
+                          H_x=np.array([[0.0, 1.0 + 1e-6, 0.0]]))
+    assert not holds("A3-observation-identifies-state", bad_H)
+    pol = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1), G_x=E[:, [1]], chi=1e-6,
+                        Pi=np.array([[1.0, 0, 0]]))
+    assert not holds("A2-random-policy", pol)
+
+
+def test_lee_overlap_isotropy_and_orthonormality():
+    assert not holds("A6-non-overlap", lee(overlap=1e-3))
+    assert not holds("isotropic", lee(sigma_xi=1.0))  # sigma_a = sigma_xi: a tie
+    assert holds("isotropic", lee(sigma_xi=1.0 + 1e-6))
+    p = lee(sigma_xi=2.0)
+    aniso_a = LinearProcess(X=p.X, lam=p.lam, F_a=np.diag([1.0, 1.0 + 1e-6]), G_x=p.G_x, H_x=p.H_x, Gamma=p.Gamma,
+                            F_xi=p.F_xi, G_s=p.G_s, W=p.W, H_s=p.H_s)
+    assert not holds("isotropic", aniso_a)
+    aniso_x = LinearProcess(X=p.X, lam=p.lam, F_a=p.F_a, G_x=p.G_x, H_x=p.H_x, Gamma=p.Gamma,
+                            F_xi=np.diag([2.0, 2.0 + 1e-6]), G_s=p.G_s, W=p.W, H_s=p.H_s)
+    assert not holds("isotropic", aniso_x)
+    scaled = lee(W=np.eye(2) * (1 + 1e-6), sigma_xi=2.0)
+    assert not holds("orthonormal-action-map", scaled)
+    assert not holds("orthonormal-exogenous-map", lee(overlap=0.5))
+
+
+def test_lee_eigengap():
+    """sigma_xi = sigma_a = 1 and d_z = 3 of the 4 unit directions (2 action + 2 exogenous): a tie."""
+    assert not holds("A5-eigengap", lee(sigma_xi=1.0, d_z=3))
+    assert holds("A5-eigengap", lee(sigma_xi=2.0, d_z=2))  # the two xi directions (variance 4) fill both slots
+    assert not holds("A5-eigengap", lee(sigma_xi=2.0, kappa=0.5).with_lam(Phi=np.eye(6)[:5]))  # no closed form
+
+
+def test_lee_lam_evaluators():
+    p = lee(sigma_xi=2.0)
+    for kw in (dict(learn_A=False), dict(tie_CD=True), dict(kappa=0.5), dict(Phi=np.eye(6)[:4])):
+        assert not holds("lee-linear-lam", p.with_lam(**kw)), kw
+        assert not holds("action-supervision", p.with_lam(**kw)), kw
+    assert holds("residual-fdm", p.with_lam(learn_A=False))
+    assert not holds("residual-fdm", p)
+    for kw in (dict(tie_CD=True), dict(kappa=0.5), dict(Phi=np.eye(6)[:4])):
+        assert not holds("residual-fdm", p.with_lam(learn_A=False, **kw)), kw
+    Phi_s = p.H_s  # reads only s: Phi U_x = 0, rank(Phi U_a) = 2 = d_a
+    assert holds("fixed-representation", p.with_lam(Phi=Phi_s)) and not holds("fixed-representation", p)
+    for kw in (dict(learn_A=False), dict(tie_CD=True), dict(kappa=0.5)):
+        assert not holds("fixed-representation", p.with_lam(Phi=Phi_s, **kw)), kw
+    assert holds("endogenous-representation", p.with_lam(Phi=Phi_s))
+    assert not holds("endogenous-representation", p)  # no Phi
+    assert not holds("endogenous-representation", p.with_lam(Phi=np.eye(6)))  # reads x too
+    assert not holds("endogenous-representation", p.with_lam(Phi=Phi_s[:1]))  # rank 1 < d_a
+    assert not holds("endogenous-representation", p.with_lam(Phi=Phi_s, d_z=1))  # d_a > k
+    w = evaluate("action-supervision", p.with_lam(action_weight=2.0)).reason
+    assert "2" in w
+
+
+def test_lee_base_model_and_contexts():
+    E = np.eye(3)
+    base = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1))
+    assert holds("lee-base-model", base) and holds("lee-augmentation", base)
+    assert not holds("lee-base-model", LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), F_o=2 * E))  # Cov(o) != I
+    assert not holds("lee-base-model", LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), chi=0.5, Pi=E[:1]))
+    for kw in (dict(learn_A=False), dict(tie_CD=True), dict(Phi=E[:2])):
+        assert not holds("lee-base-model", base.with_lam(**kw)), kw
+    assert "N(0, 0.5^2 I)" in evaluate("lee-augmentation", base.with_lam(kappa=0.5)).reason
+    assert not holds("paired-contexts", base)

@@ -29,7 +29,7 @@ import numpy as np
 DOMAINS = ("connected", "disconnected")
 LATENTS = ("discrete", "continuous", "vq")
 #: The policy logits W s + b of brief §4.3 ("pi(a|s) = softmax(W s + b)"): fixed numbers chosen so that every
-#: action is the modal one somewhere in [-1,1]^2 and min pi(a|s) >= ~0.02 (full support).
+#: action is the modal one somewhere in [-1,1]^2 and min pi(a|s) > 0.006 on the square (full support).
 POLICY_W = np.array([[1.5, -1.0], [-1.0, 1.2], [0.8, 1.4], [-1.3, -0.7]])
 POLICY_B = np.zeros(4)
 GAP = 0.2  # the disconnected domain removes (-GAP, GAP) x [-1, 1]

@@ -192,3 +192,14 @@ def test_min_A_certificate_matches_the_closed_form():
     assert c.certified
     assert np.allclose(A, ll.optimal_A(B0, C0, D0, m), atol=1e-5)
     assert c.primal_value == pytest.approx(ll.lam_loss(ll.optimal_A(B0, C0, D0, m), B0, C0, D0, m), abs=1e-5)
+
+
+def test_records_are_frozen_and_rank_cut_is_strict():
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        moments().S_oo = None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ll.pca_optimum(np.eye(2), 1).value = 0.0
+    # rtol = 0: exactly-zero singular values are not part of the span (s > 0, not s >= 0)
+    assert ll.orthonormal_basis(np.array([[1.0, 0.0], [0.0, 0.0]]), rtol=0.0).shape == (2, 1)

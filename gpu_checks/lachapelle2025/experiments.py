@@ -4,12 +4,12 @@ THIS IS THIS PROJECT'S RECONSTRUCTION (provenance ``reconstructed``): the paper 
 batched over models (entropy weights x seeds) and cached (`gpu_checks.training.cached`), so the checks of LA-T1,
 LA-T2, LA-T3, LA-L2 and LA-U1 read the same lambda sweep.
 
-Configuration. Full scale: the brief's test bed (rotation theta(s) = pi s_1: the displacement turns by 2 pi across
+Configuration. Full scale: the reconstructed test bed as specified (rotation theta(s) = pi s_1: the displacement turns by 2 pi across
 the state space), k in {4, 6, 8}, lam in {0, 1e-3, 1e-2, 1e-1, 1}, 4 seeds, 20,000 steps, batch 256, hidden 64.
 CI scale: 1,200 steps, batch 128, hidden 32, 2 seeds, k = 6, lam in {0, 1e-2, 1e-1, 1}, on the test bed with
-rotation pi/4 s_1 (a quarter turn across the state space, below the pi/2 between actions), because at the brief's
+rotation pi/4 s_1 (a quarter turn across the state space, below the pi/2 between actions), because at the reference
 rotation the CI budget was seen to stop in state-dependent local optima (codes keyed to the absolute direction of
-s' - s); the brief's rotation is also run at CI (lam = 1e-2) and its check reports what training finds there.
+s' - s); the reference rotation is also run at CI (lam = 1e-2) and its check reports what training finds there.
 lam is relative to the reconstruction scale: errors are in units of step^2 (`models`).
 """
 
@@ -35,6 +35,7 @@ class Config:
     lams: tuple[float, ...]
     rotation: float
     n_eval: int
+    extra_codes: tuple[int, ...] = ()  # further k of the lambda sweep (full scale: k in {4, 6, 8})
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -43,9 +44,9 @@ class Config:
 def config(scale) -> Config:
     return scale.pick(
         ci=Config(steps=1200, batch=128, hidden=32, seeds=2, codes=6, lams=(0.0, 1e-2, 1e-1, 1.0),
-                  rotation=float(np.pi / 4), n_eval=2000),
+                  rotation=float(np.pi / 4), n_eval=2000, extra_codes=()),
         full=Config(steps=20_000, batch=256, hidden=64, seeds=4, codes=6, lams=(0.0, 1e-3, 1e-2, 1e-1, 1.0),
-                    rotation=float(np.pi), n_eval=8000))
+                    rotation=float(np.pi), n_eval=8000, extra_codes=(4, 8)))
 
 
 def _metrics(t: models.Trained, i: int, ev: dict, lines: np.ndarray | None) -> dict:
@@ -71,7 +72,7 @@ def _metrics(t: models.Trained, i: int, ev: dict, lines: np.ndarray | None) -> d
 def _beds(cfg: Config, latent: str = "discrete", codes: int | None = None) -> dict[str, ContinuousTestBed]:
     k = cfg.codes if codes is None else codes
     return {"sweep": ContinuousTestBed(codes=k, rotation=cfg.rotation, latent=latent),
-            "brief-rotation": ContinuousTestBed(codes=k, rotation=float(np.pi), latent=latent),
+            "reference-rotation": ContinuousTestBed(codes=k, rotation=float(np.pi), latent=latent),
             "disconnected": ContinuousTestBed(domain="disconnected", codes=k, rotation=cfg.rotation, latent=latent)}
 
 
@@ -102,8 +103,8 @@ def _train(cfg: Config, specs: list[tuple[str, ContinuousTestBed, float, int]], 
 
 def run(scale, device: str, seed: int, variant: str = "sweep", progress=None) -> dict:
     """The rows of one variant, from three cached batched runs: every discrete model (the lambda sweep on the
-    connected bed, lam = 1e-2 at the brief's rotation pi s_1, lam = 1e-2 on the disconnected bed: one run), the
-    continuous latent (CI rotation and the brief's rotation: one run) and VQ-EMA with LAPO's constants (16 codes)."""
+    connected bed, lam = 1e-2 at the reference rotation pi s_1, lam = 1e-2 on the disconnected bed: one run), the
+    continuous latent (CI rotation and the reference rotation: one run) and VQ-EMA with LAPO's constants (16 codes)."""
     cfg = config(scale)
     family = {"continuous": "continuous", "vq": "vq"}.get(variant, "discrete")
 
@@ -111,11 +112,17 @@ def run(scale, device: str, seed: int, variant: str = "sweep", progress=None) ->
         if family == "discrete":
             beds = _beds(cfg)
             specs = [("sweep", beds["sweep"], lam, r) for r in range(cfg.seeds) for lam in cfg.lams]
-            specs += [(v, beds[v], 1e-2, r) for v in ("brief-rotation", "disconnected") for r in range(cfg.seeds)]
-            return _train(cfg, specs, "discrete", cfg.codes, device, seed, progress)
+            specs += [(v, beds[v], 1e-2, r) for v in ("reference-rotation", "disconnected") for r in range(cfg.seeds)]
+            rows = _train(cfg, specs, "discrete", cfg.codes, device, seed, progress)
+            for k in cfg.extra_codes:  # other code counts: their own run (the output size differs)
+                bk = _beds(cfg, codes=k)["sweep"]
+                more = _train(cfg, [(f"sweep-k{k}", bk, lam, r) for r in range(cfg.seeds) for lam in cfg.lams],
+                              "discrete", k, device, seed, progress)
+                rows = rows[:-1] + more[:-1] + [{**rows[-1], "seconds": rows[-1]["seconds"] + more[-1]["seconds"]}]
+            return rows
         if family == "continuous":
             beds = _beds(cfg, "continuous")
-            specs = [(v, beds[v], 0.0, r) for v in ("sweep", "brief-rotation") for r in range(cfg.seeds)]
+            specs = [(v, beds[v], 0.0, r) for v in ("sweep", "reference-rotation") for r in range(cfg.seeds)]
             return _train(cfg, specs, "continuous", 2, device, seed, progress)
         beds = _beds(cfg, "vq", codes=16)
         specs = [("sweep", beds["sweep"], 0.0, r) for r in range(cfg.seeds)]
@@ -123,8 +130,10 @@ def run(scale, device: str, seed: int, variant: str = "sweep", progress=None) ->
 
     rows = cached(("lachapelle2025", family, str(scale), device, seed), go)
     timing = rows[-1]
-    want = {"continuous": ("sweep", "brief-rotation"), "vq": ("sweep",)}.get(variant, (variant,))
-    return {"config": cfg.to_json(), "variant": variant, "rows": [r for r in rows[:-1] if r["variant"] in want],
+    want = {"continuous": ("sweep", "reference-rotation"), "vq": ("sweep",)}.get(variant, (variant,))
+    keep = [r for r in rows[:-1] if r["variant"] in want
+            or (family == "discrete" and variant == "sweep" and r["variant"].startswith("sweep-k"))]
+    return {"config": cfg.to_json(), "variant": variant, "rows": keep,
             "training": timing, "bed": next(r["bed"] for r in rows[:-1] if r["variant"] in want)}
 
 

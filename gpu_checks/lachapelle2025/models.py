@@ -16,7 +16,7 @@ THIS IS THIS PROJECT'S RECONSTRUCTION (provenance ``reconstructed``). K independ
 
 Units: the trained objective measures reconstruction in units of the step size (||.||^2 / step^2, so the
 collapsed "predict the mean move" solution costs ~1 and lam is relative to that scale); the IDM reads
-[s, (s' - s)/step] and the FDM outputs s + step MLP(.), fixed invertible affine maps of the brief's [s, s'] and of
+[s, (s' - s)/step] and the FDM outputs s + step MLP(.), fixed invertible affine maps of [s, s'] and of
 its output, so the model classes are the same continuous networks.
 """
 

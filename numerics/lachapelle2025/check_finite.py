@@ -29,6 +29,14 @@ def _witness(p: FiniteProcess) -> dict:
     return {"process": p.to_json(), **{k: v for k, v in r.to_json().items() if k != "process"}}
 
 
+def _witnessed(kind: str, ok: bool, detail: str, witness: dict, process=None, **kw) -> CheckResult:
+    """A some-minimiser (counter-)claim: ``confirms`` carries its witness (a bad global minimiser) and typed process;
+    otherwise `judged` refutes with ``witness`` (the instance where no bad minimiser exists)."""
+    if ok:
+        return CheckResult(kind=kind, status="confirms", detail=detail, counterexample=witness, process=process, **kw)
+    return judged(kind, False, detail, counterexample=witness, process=process, **kw)
+
+
 def _in_claim_domain(claim_id: str, p: FiniteProcess, repair: bool = False) -> None:
     """A witness a confirming check relies on must lie in its claim's domain (the audit re-validates refutations;
     confirmations of counter-claims are re-validated here)."""
@@ -206,8 +214,8 @@ def la_u1_exhaustive(ctx: CheckContext) -> CheckResult:
               + f"; the example (path of 3 states, m = 2, k = 3): D1 = {r.D1} at lam = 0, D1 = {pos.D1} at lam = 1")
     if out.found:
         return judged("exhaustive", False, detail, counterexample=_witness(out.witness), process=out.witness)
-    return judged("exhaustive", ok, detail, counterexample={"witness": r.counterexample, "process": ex.to_json()},
-                  measured={"swept": out.swept, "drawn": out.drawn})
+    return _witnessed("exhaustive", ok, detail, {"witness": r.counterexample}, process=ex,
+                      measured={"swept": out.swept, "drawn": out.drawn})
 
 
 @register_check("LA-U2", "exhaustive", "without continuity every sigma_s is a minimiser; D2 fails iff sigma_s varies; the "
@@ -224,11 +232,13 @@ def la_u2_exhaustive(ctx: CheckContext) -> CheckResult:
         at = {lam: finite.identifiability(p.replace(lam=lam)).D2 for lam in (0.0, 0.5, 1.0, 10.0)}
         found[name] = {"process": p.to_json(), "D2_at_lambda": at, "witness": r.counterexample}
     ok = not out.found and all(not any(v["D2_at_lambda"].values()) for v in found.values())
-    return judged("exhaustive", ok,
-                  f"{RECON}zero-loss state-dependent relabellings are global minimisers with D2 failing at lam in "
-                  f"{{0, 0.5, 1, 10}} in all three cases; count identities hold on {_searched(out)}",
-                  counterexample={"cases": found} if ok else (_witness(out.witness) if out.found else {"cases": found}),
-                  process=out.witness if out.found else None, measured={"swept": out.swept, "drawn": out.drawn})
+    detail = (f"{RECON}zero-loss state-dependent relabellings are global minimisers with D2 failing at lam in "
+              f"{{0, 0.5, 1, 10}} in all three cases (unrestricted IDM on a 2-state path; continuous IDM on two components "
+              f"[0,1] u [2,3]; S a connected path with S_1 = {{0, 2}}); count identities hold on {_searched(out)}")
+    if out.found:
+        return judged("exhaustive", False, detail, counterexample=_witness(out.witness), process=out.witness)
+    return _witnessed("exhaustive", ok, detail, {"cases": found}, process=witnesses.U2_DISCONNECTED,
+                      measured={"swept": out.swept, "drawn": out.drawn})
 
 
 @register_check("LA-U4", "exhaustive", "(i) merged actions: no D3 minimiser; (ii) partial merge: zero loss impossible?; "
@@ -249,7 +259,8 @@ def la_u4_exhaustive(ctx: CheckContext) -> CheckResult:
                       measured={k: o.examples for k, o in outs.items()})
     cx = {"(i)": finite.identifiability(witnesses.U4_MERGED).counterexample,
           "(iii)": finite.identifiability(witnesses.U4_NO_OVERLAP).counterexample}
-    return judged("exhaustive", True, detail, counterexample=cx, measured={k: o.examples for k, o in outs.items()})
+    return _witnessed("exhaustive", True, detail, cx, process=witnesses.U4_NO_OVERLAP,
+                      measured={k: o.examples for k, o in outs.items()})
 
 
 @register_check("LA-U4", "exhaustive", "repair: (ii) with S_a, S_b each connected zero loss is impossible; (i) needs "
@@ -277,6 +288,13 @@ def la_u4_repair_exhaustive(ctx: CheckContext) -> CheckResult:
                                        "processes")
 def la_s1_exhaustive(ctx: CheckContext) -> CheckResult:
     return _theorem("LA-S1", properties.pushforward_violation, "pi = pi_hat o v exactly (rationals) at every minimiser",
+                    ctx)
+
+
+@register_check("LA-C1", "exhaustive", "finite discrete codes with the continuity surrogate: D2 at every minimiser on "
+                                       "connected S_a (the claim's first part)")
+def la_c1_exhaustive(ctx: CheckContext) -> CheckResult:
+    return _theorem("LA-C1", properties.t2_violation, "D2 at every global minimiser (finite codes, continuous code map)",
                     ctx)
 
 

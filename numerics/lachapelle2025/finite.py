@@ -2,7 +2,7 @@
 
 THIS IS THIS PROJECT'S RECONSTRUCTION (provenance ``reconstructed``): the paper's formal body was not available.
 
-The objective (brief §2.4) on the finite process, with the FDM g_hat(s, x) free for every state s and code x:
+The objective (the reconstructed objective) on the finite process, with the FDM g_hat(s, x) free for every state s and code x:
 
     L_lam(q, g_hat) = sum_t p_t [ sum_x q_t(x) (y_t - g_hat(s_t, x))^2 + lam H(q_t) ]          (idm-entropy)
     L_lam(q, g_hat) = sum_t p_t sum_x q_t(x) (y_t - g_hat(s_t, x))^2 + lam sum_s p(s) H(A_hat | S = s)
@@ -228,7 +228,7 @@ def _scale(p: FiniteProcess) -> tuple[int, int]:
 
 def loss_of_labelling(p: FiniteProcess, labels: Sequence[int]) -> Fraction:
     """L_rec of a deterministic labelling (one code per observed transition), exactly: per state the within-code
-    weighted variance of the next states y (brief §2.4 with the optimal FDM g_hat(s, x) = mean)."""
+    weighted variance of the next states y (with the optimal FDM g_hat(s, x) = mean)."""
     total = Fraction(0)
     for s in range(p.states):
         ts = [t for t, (u, _) in enumerate(p.transitions) if u == s]

@@ -1,4 +1,4 @@
-"""Metrics of a learned labelling against the true actions (Lachapelle 2025, brief §4.3; numpy only).
+"""Metrics of a learned labelling against the true actions (Lachapelle 2025, this project's continuous test bed; numpy only).
 
 Each is tested first on an oracle (code = action), an anti-oracle (a constant code) and degenerate cases (codes
 duplicated per action, a random code) before it is allowed to judge a claim (tests/test_lachapelle2025_metrics.py),
@@ -115,7 +115,7 @@ def conditional_action_entropy(a: np.ndarray, c: np.ndarray, m: int, k: int) -> 
 
 
 def summary(a: np.ndarray, c: np.ndarray, m: int, k: int, q: np.ndarray | None = None) -> dict:
-    """The metric set of brief §4.3 for one labelling (lookup accuracy: first half labels, second half tests)."""
+    """The metric set of the continuous test bed for one labelling (lookup accuracy: first half labels, second half tests)."""
     a, c = np.asarray(a), np.asarray(c)
     half = len(a) // 2
     pur = purity(a, c, m, k)

@@ -1,4 +1,4 @@
-"""The finite LAPO process: states on a graph, actions, merged actions, k codes (Lachapelle 2025, brief §4.2).
+"""The finite LAPO process: states on a graph, actions, merged actions, k codes (Lachapelle 2025; this project's reconstruction).
 
 THIS IS THIS PROJECT'S RECONSTRUCTION (provenance ``reconstructed``): the paper's formal body was not available.
 
@@ -11,10 +11,10 @@ s' = g(s, a) with a finite latent set of ``codes`` = k labels:
   available[s]} is then the support of action a, and "S_a connected" means the subgraph S_a induces is connected;
 * ``merge`` holds triples (s, a, b) with g(s, a) = g(s, b): the IDM sees the same input (s, s') for a and b at s;
   merges are closed transitively per state, so each state's available actions fall into *next-state classes*;
-  otherwise g(s, .) is injective. Next states are encoded as reals y(s, c) = 100 s + min(c) (the brief's 100 s + a);
+  otherwise g(s, .) is injective. Next states are encoded as reals y(s, c) = 100 s + min(c) (a distinct real per next state);
 * p(s) = 1/n, pi(a|s) = 1/|available[s]| (full support on the available set);
 * ``lam`` is the weight lambda >= 0 of the entropy penalty E[H(q(.|s,s'))] (``regulariser = "idm-entropy"``, the
-  brief's reading) or of H(A_hat|S) (``"conditional-entropy"``, the alternative reading of brief §5.1);
+  first reading) or of H(A_hat|S) (``"conditional-entropy"``, the alternative reading of the regulariser);
 * ``continuity``: the learned IDM is continuous (True) or an unrestricted measurable map (False). Its finite
   surrogate: the code of action a is the same at both ends of every edge where a is available at both ends
   (s -> q(.|s, g(s,a)) is continuous along S_a, and a continuous map that is one-hot everywhere is locally constant).
@@ -173,6 +173,11 @@ class FiniteProcess:
                 "available": "all" if full else [list(a) for a in self.available],
                 "merge": [list(t) for t in self.merge], "lam": self.lam, "continuity": self.continuity,
                 "regulariser": self.regulariser}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "FiniteProcess":
+        """Inverse of `to_json` (report.json witnesses are rebuilt with it)."""
+        return cls.from_spec(data)
 
     def replace(self, **changes: Any) -> "FiniteProcess":
         """A copy with some spec fields changed (validated again)."""

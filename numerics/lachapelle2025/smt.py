@@ -2,7 +2,7 @@
 
 THIS IS THIS PROJECT'S RECONSTRUCTION (provenance ``reconstructed``). The exhaustive enumeration
 (`numerics.lachapelle2025.finite`) is the reference; this encoding is independent of it (no union-find, no
-components: one integer per observed transition, brief §4.2's sketch) and must agree with it wherever both run.
+components: one integer per observed transition) and must agree with it wherever both run.
 It answers the questions whose minimisers are the zero-loss labellings (realisable processes):
 
     h[t] in {0..k-1}                                 one code per observed transition t = (s, class)

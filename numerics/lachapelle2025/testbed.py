@@ -1,4 +1,4 @@
-"""The continuous test bed of Lachapelle 2025 (brief §4.3) and explicit global optima on it (numpy only).
+"""The continuous test bed of Lachapelle 2025 (this project's reconstruction) and explicit global optima on it (numpy only).
 
 THIS IS THIS PROJECT'S RECONSTRUCTION (provenance ``reconstructed``): the paper has no known experiments.
 
@@ -11,8 +11,8 @@ s' need not lie in S (transitions are i.i.d. pairs), so no clipping is needed: g
 g(s, .) injective with |g(s,a) - g(s,b)| >= step |u_a - u_b| >= step sqrt 2 (the action graphs are separated).
 The displacement s' - s = step R(theta(s)) u_a depends on s, so a "Delta s" code is not state-independent.
 
-The brief asks (§4.3) to construct alternative optima explicitly and compare their losses exactly before looking at
-what training finds. Each construction below is an IDM q(.|s, g(s,a)) (per state and action, over k codes) with the
+Identifiability claims concern the whole set of global optima, so alternative optima are constructed explicitly and
+their losses compared exactly before looking at what training finds. Each construction below is an IDM q(.|s, g(s,a)) (per state and action, over k codes) with the
 FDM that is optimal for it, g_hat(s, c) = sum_a pi(a|s) q(c|s,a) g(s,a) / sum_a pi(a|s) q(c|s,a); because the IDM
 input (s, g(s,a)) determines a, the objective is an exact finite sum over a at each s, and the expectation over s is
 a midpoint rule on a grid (`value`):
@@ -28,7 +28,7 @@ import numpy as np
 
 DOMAINS = ("connected", "disconnected")
 LATENTS = ("discrete", "continuous", "vq")
-#: The policy logits W s + b of brief §4.3 ("pi(a|s) = softmax(W s + b)"): fixed numbers chosen so that every
+#: The policy logits W s + b (pi(a|s) = softmax(W s + b)): fixed numbers chosen so that every
 #: action is the modal one somewhere in [-1,1]^2 and min pi(a|s) > 0.006 on the square (full support).
 POLICY_W = np.array([[1.5, -1.0], [-1.0, 1.2], [0.8, 1.4], [-1.3, -0.7]])
 POLICY_B = np.zeros(4)
@@ -59,7 +59,7 @@ class ContinuousTestBed:
         if self.latent not in LATENTS:
             raise ValueError(f"latent {self.latent!r} is not one of {LATENTS}")
         if self.actions != 4:
-            raise ValueError("the test bed has 4 actions (brief §4.3)")
+            raise ValueError("the test bed has 4 actions")
 
     def domain_text(self) -> str:
         return "[-1,1]^2" if self.domain == "connected" else f"[-1,-{GAP}]x[-1,1] u [{GAP},1]x[-1,1]"
@@ -68,6 +68,13 @@ class ContinuousTestBed:
         return {"kind": "continuous-testbed", "domain": self.domain, "actions": self.actions, "codes": self.codes,
                 "step": self.step, "rotation": self.rotation, "lam": self.lam, "latent": self.latent,
                 "full_support": self.full_support, "same_dynamics": self.same_dynamics}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ContinuousTestBed":
+        d = {k: v for k, v in data.items() if k != "kind"}
+        if d.get("same_dynamics") is not None:
+            d["same_dynamics"] = tuple(d["same_dynamics"])
+        return cls(**d)
 
     # --- the process ----------------------------------------------------------------------------------------------
     @property
@@ -262,7 +269,7 @@ def state_free_bayes_accuracy(bed: ContinuousTestBed, bins: int = 720, per_axis:
 
 
 def vq_switch_labelling(bed: ContinuousTestBed, s: np.ndarray, a: np.ndarray, width: float = 0.2):
-    """C1 / brief §5.6: a CONTINUOUS encoder followed by LAPO's argmin quantiser that switches codes along a path.
+    """LA-C1: a CONTINUOUS encoder followed by LAPO's argmin quantiser that switches codes along a path.
     Codebook: e_c in R^k (one-hot rows, k >= m + 1). Encoder: x(s, a) = (1 - t) e_{v(a)} + t e_{spare} for a = 0 and
     x = e_{v(a)} otherwise, t = clip(s_1 / width + 1/2, 0, 1) (continuous). The argmin code of action 0 is 0 for
     t < 1/2 and the spare code m for t > 1/2; g_hat(s, c) = g(s, c) for c < m and g(s, 0) for c = m: zero loss a.e.

@@ -6,14 +6,21 @@ available. Each check judges the derived facts (`judge_facts`: confirms iff ever
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from theory.checks import CheckContext, CheckResult, judge_facts, register_check
 from theory.lachapelle2025 import derivations as d
 
 RECON = "[reconstructed claim: the paper's formal body was unavailable] "
 
 
-def _judge(facts: dict[str, bool], **kw) -> CheckResult:
-    return judge_facts("symbolic", facts, ": " + "; ".join(facts), noun="derived facts", prefix=RECON, **kw)
+def _judge(facts: dict[str, bool], witness: dict | None = None) -> CheckResult:
+    """judge_facts; for a some-minimiser counter-claim the confirming result keeps ``witness`` (the bad minimiser)."""
+    r = judge_facts("symbolic", facts, ": " + "; ".join(facts), noun="derived facts", prefix=RECON,
+                    counterexample=witness)
+    if r.status == "confirms" and witness:
+        return replace(r, counterexample=witness)
+    return r
 
 
 @register_check("LA-D1", "symbolic", "optimal FDM = weighted mean per code; min over g_hat of L_rec = within-code variance")
@@ -55,12 +62,12 @@ def la_s2_symbolic(ctx: CheckContext) -> CheckResult:
 @register_check("LA-U1", "symbolic", "the example: zero loss, entropy log 2, L_lam = lam P(L) log 2 (exact)")
 def la_u1_symbolic(ctx: CheckContext) -> CheckResult:
     facts = d.derive_u1()
-    return _judge(facts, counterexample={"example": "A = {L,R}, codes {1,2,3}, q_L = (1/2, 0, 1/2), q_R = e_2",
+    return _judge(facts, witness={"example": "A = {L,R}, codes {1,2,3}, q_L = (1/2, 0, 1/2), q_R = e_2",
                                          "L_0": "0", "L_lam": "lam P(L) log 2"})
 
 
 @register_check("LA-U3", "symbolic", "Delta s code on the rotation test bed: z(s + (1/2,0), a) = z(s, a+1), zero loss")
 def la_u3_symbolic(ctx: CheckContext) -> CheckResult:
     facts = d.derive_u3()
-    return _judge(facts, counterexample={"code": "z = s' - s = 0.15 R(pi s_1) u_a, g_hat(s, z) = s + z",
+    return _judge(facts, witness={"code": "z = s' - s = 0.15 R(pi s_1) u_a, g_hat(s, z) = s + z",
                                          "collision": "z((1/4, y), a=0) = z((-1/4, y), a=1)"})

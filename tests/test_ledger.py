@@ -131,7 +131,7 @@ def test_code_and_docs_never_point_outside_the_repo():
     for path in REPO.rglob("*"):
         if path.is_dir() or ".git" in path.parts or ".venv" in path.parts or path.suffix not in {".py", ".md", ".toml", ".txt", ".json", ".cfg"}:
             continue
-        if "egg-info" in str(path) or path.name == "test_ledger.py":
+        if "egg-info" in str(path) or path.name in ("test_ledger.py", "test_audit_report.py"):  # they search for these strings
             continue
         text = path.read_text(errors="ignore")
         bad += [f"{path.relative_to(REPO)}: {n}" for n in needles if n in text]

@@ -203,3 +203,13 @@ def test_records_are_frozen_and_rank_cut_is_strict():
         ll.pca_optimum(np.eye(2), 1).value = 0.0
     # rtol = 0: exactly-zero singular values are not part of the span (s > 0, not s >= 0)
     assert ll.orthonormal_basis(np.array([[1.0, 0.0], [0.0, 0.0]]), rtol=0.0).shape == (2, 1)
+
+
+def test_rank_cut_is_relative_and_angles_survive_round_off():
+    # 5e-10 < 1e-10 * 10 (relative to the largest singular value): dropped
+    assert ll.orthonormal_basis(np.diag([10.0, 5e-10])).shape == (2, 1)
+    assert ll.orthonormal_basis(np.diag([10.0, 2e-9])).shape == (2, 2)
+    # the same span twice: singular values of Q1^T Q2 come out as 1 + 2e-16 here; the clip keeps arccos finite
+    M = np.random.default_rng(0).standard_normal((5, 2))
+    ang = ll.principal_angles(M, M @ np.array([[1.0, 2.0], [0.0, 1.0]]))
+    assert np.all(np.isfinite(ang)) and np.allclose(ang, 0.0, atol=1e-7)

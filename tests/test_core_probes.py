@@ -125,3 +125,48 @@ def test_sample_and_moment_nmse_against_least_squares():
     assert 0.05 < ref < 0.95 and ref_e != pytest.approx(ref)
     assert moment_nmse(G, T_y, np.zeros((0, 5))) == 1.0
     assert moment_nmse(G, np.zeros((1, 5)), T_v) == 1.0  # a target with no variance
+
+
+def test_sample_nmse_cut_and_empty_predictors():
+    # V's second column is the first plus 1e-12 u (u orthogonal to v, centred): a direction 1e-12 relative,
+    # below rcond = 1e-10, so y = u is NOT explained through it (NMSE 1); without the cut y = 1e12 (v2 - v1).
+    v = np.array([1.0, -1.0, 1.0, -1.0])
+    u = np.array([1.0, 1.0, -1.0, -1.0])
+    V = np.column_stack([v, v + 1e-12 * u])
+    assert sample_nmse(u[:, None], V) == pytest.approx(1.0, abs=1e-6)
+    assert sample_nmse(u[:, None], V, rcond=1e-14) < 1e-3
+    # no predictor: 1 on any evaluation sample (the "nothing fitted" convention), even with shifted means
+    Y = np.array([[0.0], [1.0], [2.0], [3.0]])
+    assert sample_nmse(Y, np.zeros((4, 0)), Y_eval=Y + 3, V_eval=np.zeros((4, 0))) == 1.0
+
+
+def test_moment_nmse_with_one_predictor():
+    """y = v + n, Var v = Var n = 1 (means 0.5 and 0): on a large sample NMSE ~ 1/2; by moments it equals the
+    sample probe exactly."""
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((2000, 2)) + np.array([0.5, 0.0])
+    T_y, T_v = np.array([[1.0, 1.0]]), np.array([[1.0, 0.0]])
+    ref = _lstsq_with_bias(w @ T_y.T, w @ T_v.T, w @ T_y.T, w @ T_v.T)
+    assert moment_nmse(augmented_moments(w), T_y, T_v) == pytest.approx(ref, rel=1e-9)
+    assert ref == pytest.approx(0.5, abs=0.05)
+
+
+def test_transfer_nmse():
+    from numerics.probes import transfer_nmse
+
+    # same process: the population NMSE (y = a + b, v = a: 3/4)
+    m = SourceModel({"y": np.array([[1.0, np.sqrt(3.0)]]), "v": np.array([[1.0, 0.0]])})
+    assert transfer_nmse(m, m, "y", m.T("v"), m.T("v")) == pytest.approx(0.75)
+    # fitted where y = 2 v (M = 2), evaluated where y = v: residual -v, E r^2 = 1 over Var y = 1 -> 1 (unclipped)
+    fit = SourceModel({"y": np.array([[2.0]]), "v": np.array([[1.0]])})
+    ev = SourceModel({"y": np.array([[1.0]]), "v": np.array([[1.0]])})
+    assert transfer_nmse(fit, ev, "y", fit.T("v"), ev.T("v")) == pytest.approx(1.0)
+    # evaluated where y = v / 2: residual -1.5 v, 2.25 / 0.25 = 9 (a transferred probe may be worse than nothing)
+    ev2 = SourceModel({"y": np.array([[0.5]]), "v": np.array([[1.0]])})
+    assert transfer_nmse(fit, ev2, "y", fit.T("v"), ev2.T("v")) == pytest.approx(9.0)
+    zero = SourceModel({"y": np.zeros((1, 1)), "v": np.array([[1.0]])})
+    assert transfer_nmse(fit, zero, "y", fit.T("v"), zero.T("v")) == 1.0
+    assert transfer_nmse(fit, ev, "y", np.zeros((0, 1)), np.zeros((0, 1))) == 1.0
+    # the cut: a fit direction of variance 1e-24 (1e-12 std) is ignored
+    tiny = SourceModel({"y": np.array([[0.0, 1e-12]]), "v": np.array([[1.0, 0.0], [0.0, 1e-12]])})
+    assert transfer_nmse(tiny, tiny, "y", tiny.T("v"), tiny.T("v")) == pytest.approx(1.0)

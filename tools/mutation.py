@@ -63,7 +63,7 @@ KEEP = re.compile(
 PYTEST_ARGS = ["-x", "-q", "--noconftest", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
 #: Third-party modules the fork server imports once; project modules are never imported there, so
 #: every forked test run imports the (mutated) project files afresh.
-PRELOAD = ("numpy", "scipy.linalg", "scipy.optimize", "sympy", "cvxpy", "clarabel", "hypothesis", "pytest")
+PRELOAD = ("numpy", "scipy.linalg", "scipy.optimize", "sympy", "cvxpy", "clarabel", "hypothesis", "pytest", "torch")
 
 
 def serve(sock_path: str) -> None:
@@ -135,7 +135,7 @@ def copy_tree(dest: Path) -> None:
             tar.extractall(dest, filter="data")
 
 
-def run_module(module: str, timeout: float, survivors_only: bool = False) -> dict:
+def run_module(module: str, timeout: float, survivors_only: bool = False, sample: int = 1) -> dict:
     """Mutate ``module`` and run its selection on every mutant. ``survivors_only``: keep the last session
     (same module source) and re-test only its survivors against the current tests."""
     tag = module.replace("/", "_").removesuffix(".py")
@@ -162,12 +162,12 @@ def run_module(module: str, timeout: float, survivors_only: bool = False) -> dic
         os.unlink(sock)
     server = subprocess.Popen(["nice", "-n", "19", str(VENV / "python"), __file__, "--serve", sock])
     try:
-        return _run(module, timeout, ws, tag, sock, fresh=not survivors_only)
+        return _run(module, timeout, ws, tag, sock, fresh=not survivors_only, sample=sample)
     finally:
         server.terminate()
 
 
-def _run(module: str, timeout: float, ws: Path, tag: str, sock: str, fresh: bool) -> dict:
+def _run(module: str, timeout: float, ws: Path, tag: str, sock: str, fresh: bool, sample: int = 1) -> dict:
     import time
 
     import socket
@@ -198,7 +198,7 @@ def _run(module: str, timeout: float, ws: Path, tag: str, sock: str, fresh: bool
         if db.exists():
             db.unlink()
         subprocess.run([cr, "init", str(cfg), str(db)], cwd=ws, check=True)
-        skip_operators(db)
+        skip_operators(db, sample)
     subprocess.run(["nice", "-n", "19", cr, "exec", str(cfg), str(db)], cwd=ws, check=True)
     after = subprocess.run(command, shell=True, cwd=ws, capture_output=True, text=True)
     if after.returncode != 0:  # the fork server died: later "kills" are not to be trusted
@@ -206,11 +206,15 @@ def _run(module: str, timeout: float, ws: Path, tag: str, sock: str, fresh: bool
     return summarise(module, db, ws / f"{tag}.json")
 
 
-def skip_operators(db: Path) -> None:
-    """Mark every mutant whose operator is not in KEEP as skipped (cosmic-ray's operators filter, inverted)."""
+def skip_operators(db: Path, sample: int = 1) -> None:
+    """Mark every mutant whose operator is not in KEEP as skipped (cosmic-ray's operators filter, inverted);
+    with ``sample`` > 1 keep only every sample-th of the rest, in source order (a deterministic subsample)."""
     con = sqlite3.connect(db)
-    rows = con.execute("SELECT job_id, operator_name FROM mutation_specs").fetchall()
-    drop = [(j,) for j, op in rows if not KEEP.match(op)]
+    rows = con.execute("SELECT job_id, operator_name FROM mutation_specs "
+                       "ORDER BY start_pos_row, start_pos_col, operator_name, occurrence").fetchall()
+    kept = [j for j, op in rows if KEEP.match(op)]
+    chosen = set(kept[::sample])
+    drop = [(j,) for j, _ in rows if j not in chosen]
     con.executemany("INSERT OR REPLACE INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
                     "VALUES ('SKIPPED', 'operator outside KEEP', NULL, NULL, ?)", drop)
     con.commit()
@@ -245,13 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per mutant's test run (a timeout kills it)")
     ap.add_argument("--report", action="store_true", help="only summarise the last run's session")
     ap.add_argument("--survivors", action="store_true", help="re-test only the last session's survivors")
+    ap.add_argument("--sample", type=int, default=1, help="run every N-th kept mutant only (a deterministic subsample)")
     args = ap.parse_args(argv)
     for m in args.modules:
         if args.report:
             tag = m.replace("/", "_").removesuffix(".py")
             summarise(m, SCRATCH / tag / "session.sqlite", SCRATCH / tag / f"{tag}.json")
         else:
-            run_module(m, args.timeout, survivors_only=args.survivors)
+            run_module(m, args.timeout, survivors_only=args.survivors, sample=args.sample)
     return 0
 
 

@@ -170,3 +170,10 @@ def test_transfer_nmse():
     # the cut: a fit direction of variance 1e-24 (1e-12 std) is ignored
     tiny = SourceModel({"y": np.array([[0.0, 1e-12]]), "v": np.array([[1.0, 0.0], [0.0, 1e-12]])})
     assert transfer_nmse(tiny, tiny, "y", tiny.T("v"), tiny.T("v")) == pytest.approx(1.0)
+
+
+def test_moment_nmse_without_predictors_is_one_on_any_sample():
+    rng = np.random.default_rng(4)
+    G, Ge = augmented_moments(rng.standard_normal((50, 2))), augmented_moments(rng.standard_normal((50, 2)) + 2.0)
+    T_y = np.array([[1.0, 0.5]])
+    assert moment_nmse(G, T_y, np.zeros((0, 2)), Ge) == 1.0  # not the shifted-mean error of an intercept-only fit

@@ -19,7 +19,8 @@ from gpu_checks.training import cached
 from numerics.lee2026 import minimisers as mn
 from numerics.lee2026 import process as lp
 from numerics.optima import minimiser_set
-from theory.checks import CheckContext, CheckResult, FigureSpec, Marker, Series, confirms, judged, register_check, undecided
+from theory.checks import (CheckContext, CheckResult, FigureSpec, Marker, Range, Series, confirms, judged, register_check,
+                           undecided)
 
 RECON = lp.RECON
 ADAM = "selected-by:adam"
@@ -169,15 +170,20 @@ def ex_t5_trained(ctx: CheckContext) -> CheckResult:
                       f"{[round(s['curv0'], 3) for s in saddles]}, rotation monotone to the optimum "
                       f"{[s['monotone'] for s in saddles]}")
     meas = {"rows": out, "saddles": saddles}
+    ranges = {f"lambda_switch_W_{c}": Range(mn.lambda_star_closed_form(lib.setting(T4_SX, ctx.seed, W_scale=c)),
+                                            mn.lambda_star_closed_form(lib.setting(T4_SX, ctx.seed, W_scale=c)),
+                                            method="closed form from singular values (EX-T4 repair)")
+              for c in T5_W_SCALES}
     if not sad_ok:
-        return judged("trained", False, detail, counterexample=meas, measured=meas)
+        return judged("trained", False, detail, counterexample=meas, measured=meas, ranges=ranges)
     if gaps == 0:
         return undecided("trained", detail + "; no run stalled at this budget: the 'can stall' part is not exhibited",
-                         measured=meas)
+                         measured=meas, ranges=ranges)
     if explained:
         return confirms("trained", detail + f"; every stalled run's gap shrinks >= 90% under the rotation with J "
-                                            f"nonincreasing", measured=meas)
-    return undecided("trained", detail + "; some gap is not removed by the rotation (monotone and >= 90%)", measured=meas)
+                                            f"nonincreasing", measured=meas, ranges=ranges)
+    return undecided("trained", detail + "; some gap is not removed by the rotation (monotone and >= 90%)", measured=meas,
+                     ranges=ranges)
 
 
 # --- EX-T4a: the x_t-sensitivity training selects ----------------------------------------------------------------

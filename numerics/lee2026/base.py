@@ -261,10 +261,11 @@ def ex_b5_numeric(ctx: CheckContext) -> CheckResult:
     dom = within(get_claim("EX-B5").assumptions, linear_processes(policy=False, lam=_plain).filter(
         lambda p: np.allclose(p.Sigma_a, np.eye(p.d_a))))
     out = search_counterexample(dom, b5_violation, max_examples=ctx.scale.examples)
-    rows = []
+    rows, ranges = [], {}
     for k in (4, 10):
         p = zhang_config(np.random.default_rng(ctx.seed), d_z=k)
         ms = minimiser_set(p)
+        ranges |= {f"{name}_d_z_{k}": r for name, r in mn.quantities(ms).items()}
         rows.append({"k": k, "nmse_a_zo": [ms.given_zo("a").lo, ms.given_zo("a").hi], "bound": max(1 - k / 8, 0),
                      "nmse_o_z": [ms.given_z("o").lo, ms.given_z("o").hi]})
     tight = all(abs(r["nmse_a_zo"][0] - r["bound"]) < 1e-9 for r in rows if r["k"] < 8)
@@ -272,7 +273,7 @@ def ex_b5_numeric(ctx: CheckContext) -> CheckResult:
                   RECON + f"{out.examples} instances (isotropic a, any X, noise kinds): {out.detail or 'no violation'}; "
                           f"d_o = 128, d_a = 8, no noise: {rows} (bound tight below d_a)",
                   counterexample=_witness(out) or ({"rows": rows} if not tight else None), process=out.counterexample,
-                  measured={"instances": out.examples, "rows": rows})
+                  measured={"instances": out.examples, "rows": rows}, ranges=ranges)
 
 
 # --- EX-B6 ---------------------------------------------------------------------------------------------------

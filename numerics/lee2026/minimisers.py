@@ -82,6 +82,8 @@ def captures_action_only(ms: MinimiserSet, tol: float = ZERO_TOL) -> bool:
 def quantities(ms: MinimiserSet) -> dict[str, Range]:
     """The ranges the Lee checks report (`CheckResult.ranges`); absent quantities are left out."""
     out = {"leakage": leakage(ms), "nmse_a_given_z": ms.given_z("a"), "nmse_a_given_z_o": ms.given_zo("a")}
+    if ms.process.has_noise:
+        out["nmse_noise_given_z_o"] = ms.given_zo("noise")
     if ms.process.has_exogenous:
         out["nmse_x_given_z"] = ms.given_z("x")
         out["S_x"] = x_sensitivity(ms)

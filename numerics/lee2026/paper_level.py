@@ -63,9 +63,11 @@ def ex_c2_numeric(ctx: CheckContext) -> CheckResult:
                      "phi_nmse_a_zo": _r(ms.given_zo("a"))})
     ok = all(r["phi_leakage"][1] <= ZERO_TOL and r["phi_nmse_a_zo"][1] <= ZERO_TOL for r in rows) and \
         any(r["raw_leakage"][0] > ZERO_TOL for r in rows)
+    p2 = protocol_process(ctx.seed, 8, 2.0)
+    ranges = mn.quantities(minimiser_set(p2.with_lam(Phi=lp.projector_off(p2.G_x))))
     return judged("numeric", ok,
                   TAG + f"d_z = d_a = 8, Phi = projector off span G_x (fixed): {rows}; a Phi trained by the same loss "
-                        f"collapses (EX-T3)", counterexample={"rows": rows}, measured={"rows": rows})
+                        f"collapses (EX-T3)", counterexample={"rows": rows}, measured={"rows": rows}, ranges=ranges)
 
 
 @register_check("EX-C3", "numeric", "protocol config: script 7's label weights make every minimiser exogenous-free (sigma_xi = 2)")

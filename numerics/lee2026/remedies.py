@@ -531,10 +531,15 @@ def t4c_repair_violation(p) -> tuple[float, str]:
 def ex_t4c_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(within(get_claim("EX-T4c").assumptions, lp.exo_processes()), t4c_claim_violation,
                                 max_examples=ctx.scale.examples)
+    q = lp.reference_process(0.7, seed=ctx.seed, W_scale=0.0, d_z=7)  # W = 0: an action without effect; k = rank Sr
+    ms = minimiser_set(mn.supervised(q, 8.0))
     return judged("numeric", not out.found,
                   RECON + f"{out.examples} instances (overlap, rank-deficient and non-orthonormal W): "
-                          + (f"fails at {out.detail}" if out.found else "holds"),
-                  counterexample=_witness(out), process=out.counterexample, measured={"instances": out.examples})
+                          + (f"fails at {out.detail}" if out.found else "holds")
+                          + f"; d_o = 16, W = 0, k = rank Sigma_r: floor {t4c_quantities(q)['floor']:.3g} = tr Sigma_a, "
+                            f"readout leakage {mn.readout_leakage(ms):.1e}",
+                  counterexample=_witness(out), process=out.counterexample, measured={"instances": out.examples},
+                  ranges=mn.quantities(ms))
 
 
 @register_check("EX-T4c", "numeric", "repair: floor = tr(Sa - Sa W^T (W Sa W^T)^+ W Sa); E[a|r] xi-free in the model",
@@ -604,15 +609,18 @@ def ex_t4d_numeric(ctx: CheckContext) -> CheckResult:
         ratios.append(float(ell[:, :n].mean(axis=1).var() * n / 6.0))  # Var(chi2_3) = 6
     # a sample variance from 4000 reps has relative sd sqrt(2/4000) = 0.022: 5 sd = 0.11
     noise_ok = all(abs(r - 1) < 0.11 for r in ratios)
+    ref = lp.reference_process(2.0, seed=ctx.seed)
+    ranges = {f"{name}_{avg}_p_0.01": r for avg in ("all", "labelled") for name, r in mn.quantities(minimiser_set(
+        ref.with_lam(action_weight=200.0, label_fraction=0.01, label_average=avg, batch=128))).items()}
     return judged("numeric", not out.found and noise_ok,
-                  RECON + f"{out.examples} instances (A6, isotropic, k = d_a, any integer W, non-orthonormal G_x; "
+                  RECON + f"{out.examples} instances (A6, isotropic, k = d_a, integer W of full rank, non-orthonormal G_x, sigma_xi > 0; "
                           f"all-sample averaging): " + (f"fails at {out.detail}" if out.found else "holds")
                           + f"; Var(labelled mean) N p / Var(per-sample) = {np.round(ratios, 3).tolist()} (1 for "
                             f"noise ~ 1/(N p))",
                   counterexample=out.witness(lambda x: x[0].to_json() | {"lambda": x[1], "p": x[2], "batch": x[3],
                                                                         "average": x[4]}) if out.found else None,
                   process=_t4d_process(out.counterexample) if out.found else None,
-                  measured={"instances": out.examples, "variance_ratios": ratios})
+                  measured={"instances": out.examples, "variance_ratios": ratios}, ranges=ranges)
 
 
 @register_check("EX-T4d", "numeric", "repair: lambda_eff (shared function) > EX-T4's switch point, whole domain",
@@ -682,11 +690,15 @@ def ex_t6_numeric(ctx: CheckContext) -> CheckResult:
         p = lp.reference_process(sx, seed=ctx.seed, d_o=12, d_s=3, d_x=3, d_a=2)
         rows.append({"sigma_xi": sx, "cross_leak": mn.cross_context_set(p, False).leakage().hi,
                      "self+cross_nmse_a_max": mn.cross_context_set(p, True).given_zo("a").hi})
+    ref = lp.reference_process(2.0, seed=ctx.seed, W_scale=1.5)
+    ranges = {"cross_leakage": mn.cross_context_set(ref, False).leakage(),
+              "self_cross_leakage": mn.cross_context_set(ref, True).leakage(),
+              "self_cross_nmse_a_given_z_o": mn.cross_context_set(ref, True).given_zo("a")}
     return judged("numeric", not out.found,
-                  RECON + f"{out.examples} paired processes (A6, isotropic, k = d_a, non-orthonormal W and G_x): "
+                  RECON + f"{out.examples} paired processes (A6, isotropic, k = d_a, non-orthonormal full-rank W and G_x, sigma_xi > 0): "
                           + (f"fails at {out.detail}" if out.found else "holds") + f"; orthonormal d_o = 12 rows {rows}",
                   counterexample=out.witness(lambda pp: pp.to_json()), process=out.counterexample,
-                  measured={"instances": out.examples, "rows": rows})
+                  measured={"instances": out.examples, "rows": rows}, ranges=ranges)
 
 
 @register_check("EX-T6", "numeric", "repair: self+cross captures a iff 2 s_min(U_a)^2 sa^2 > s_max(U_x)^2 sx^2",

@@ -35,24 +35,31 @@ def without_timing(report_json: str) -> str:
 
 @pytest.fixture(scope="module")
 def audits(tmp_path_factory):
-    """The SUBSET audited with --jobs 1 and --jobs 2 (and on Ray when it is installed), from one commit id."""
-    import lamcheck.environment
+    """The SUBSET audited with --jobs 1 and --jobs 2 (and on Ray when it is installed), from one commit id.
 
-    root = tmp_path_factory.mktemp("executors")
+    Run once per session even under pytest-xdist: the first worker runs them under a file lock in the
+    session's shared temporary folder, the others read the reports."""
+    import lamcheck.environment
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "executor-audits"
+    root.mkdir(exist_ok=True)
+    runs = [("jobs1", ["--jobs", "1"]), ("jobs2", ["--jobs", "2"])]
+    try:
+        import ray  # noqa: F401
+        runs.append(("ray", ["--jobs", "2", "--executor", "ray"]))
+    except ImportError:
+        pass
     out = {}
-    with pytest.MonkeyPatch.context() as mp:
+    with FileLock(str(root / "lock")), pytest.MonkeyPatch.context() as mp:
         # a colleague committing between two runs must not change the report: pin the commit id
         mp.setattr(lamcheck.environment, "git_commit", lambda: "pinned")
-        for name, extra in [("jobs1", ["--jobs", "1"]), ("jobs2", ["--jobs", "2"])]:
-            assert main(["audit", *SUBSET, *extra, "--out", str(root / name)]) == 0
-            out[name] = (root / name / "report.json").read_text()
-        try:
-            import ray  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            assert main(["audit", *SUBSET, "--jobs", "2", "--executor", "ray", "--out", str(root / "ray")]) == 0
-            out["ray"] = (root / "ray" / "report.json").read_text()
+        for name, extra in runs:
+            report = root / name / "report.json"
+            if not report.exists():
+                assert main(["audit", *SUBSET, *extra, "--out", str(root / name)]) == 0
+            out[name] = report.read_text()
     return out
 
 

@@ -47,6 +47,10 @@ TRAIN_LR, TRAIN_LR_FINAL, TRAIN_STOP_TOL = 3e-2, 1e-5, 1e-4
 #: by O(sqrt(eps)) in the worst direction, ~0.01 at eps = 1e-4, and SGD's stopping point adds a few 1e-3; 0.05
 #: flags only runs that did not reach the optimum's neighbourhood (their relative excess is reported beside it).
 TRAIN_MARGIN = 0.05
+#: A seed counts as converged when its relative excess is <= TRAIN_CONVERGED (10x the stopping tolerance): a run
+#: stuck at a saddle (Lee EX-T5; sparse labels make the action gradient noisy) stays orders of magnitude above it.
+#: Agreement is judged on the converged seeds; the others are reported, not hidden.
+TRAIN_CONVERGED = 1e-3
 MAX_SEEDS, MAX_STEPS = 64, 200_000
 
 
@@ -140,7 +144,12 @@ def evaluate_assumptions(kind: str, process: Any) -> tuple[dict[str, dict], list
     held: dict[str, dict] = {}
     missing: list[dict] = []
     for a in order:
-        e = evaluate(a, process)
+        try:
+            e = evaluate(a, process)
+        except Exception as exc:  # noqa: BLE001 - an evaluator bug is reported in the output, not a traceback
+            missing.append({"name": a.name, "claims": users[a.name],
+                            "reason": f"the evaluator raised {type(exc).__name__}: {_one_line(str(exc))}", "error": True})
+            continue
         if e.holds is None:
             missing.append({"name": a.name, "claims": users[a.name], "reason": e.reason})
         else:
@@ -161,6 +170,21 @@ def predictors(kind: str) -> dict[str, Callable]:
         for c in all_claims(paper):
             out[c.id] = table.get(c.id)
     return out
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())[:300]
+
+
+def _predict(cid: str, fn: Callable | None, ctx: Any, process: Any):
+    """One claim's prediction; a predictor that raises is reported as such (``error`` in the data), not a crash."""
+    from numerics.zhang2025.predictions import ClaimPrediction
+
+    try:
+        return fn(ctx) if fn is not None else _generic(cid, process)
+    except Exception as exc:  # noqa: BLE001
+        return ClaimPrediction(cid, False, f"prediction failed: {type(exc).__name__}: {_one_line(str(exc))}",
+                               {"error": True})
 
 
 def _generic(cid: str, ctx_process: Any):
@@ -226,9 +250,7 @@ def _check_linear(sp: LinearSpec, p, assumptions, missing, tol: float) -> CheckR
     from numerics.zhang2025.predictions import LinearContext
 
     ctx = LinearContext.of(p, tol)
-    claims = []
-    for cid, fn in predictors("linear").items():
-        claims.append(fn(ctx) if fn is not None else _generic(cid, p))
+    claims = [_predict(cid, fn, ctx, p) for cid, fn in predictors("linear").items()]
     return CheckReport(kind="linear", spec=sp.to_json(), assumptions=assumptions, unevaluated=missing, claims=claims,
                        prediction=ctx.opt, capture=ctx.cap, process=p)
 
@@ -242,9 +264,7 @@ def _check_finite(sp: FiniteSpec, p) -> CheckReport:
         assumptions, missing = evaluate_assumptions("finite", p)
     except TooLarge as exc:
         raise SpecError("spec", f"too large to evaluate in reasonable time: {exc}") from None
-    claims = []
-    for cid, fn in predictors("finite").items():
-        claims.append(fn(ctx) if fn is not None else _generic(cid, p))
+    claims = [_predict(cid, fn, ctx, p) for cid, fn in predictors("finite").items()]
     return CheckReport(kind="finite", spec=sp.to_json(), assumptions=assumptions, unevaluated=missing, claims=claims,
                        identifiability=identifiability_summary(ctx.ident), process=p)
 
@@ -376,6 +396,7 @@ def train_linear(p, prediction, *, seeds: int, steps: int, device: str, progress
             if prediction.nmse.get(key) is not None:
                 values[key].append(canonical_nmse(p, T_z, key))
     excess = [float(x) for x in res.history["rel_excess"][-1]] if res.history.get("rel_excess") else []
+    conv = [e <= TRAIN_CONVERGED for e in excess] if excess else [True] * seeds
     rows = {}
     for key in NMSE_KEYS:
         v = values[key]
@@ -384,15 +405,17 @@ def train_linear(p, prediction, *, seeds: int, steps: int, device: str, progress
             continue
         r = prediction.nmse_range[key]
         arr = np.array(v)
-        dev = float(max(0.0, r.lo - arr.min(), arr.max() - r.hi))
+        good = np.array([x for x, c in zip(v, conv) if c])
+        dev = float(max(0.0, r.lo - good.min(), good.max() - r.hi)) if good.size else float("nan")
         rows[key] = {"mean": float(arr.mean()), "std": float(arr.std()), "min": float(arr.min()),
                      "max": float(arr.max()), "values": v, "predicted": prediction.nmse[key],
-                     "range": [r.lo, r.hi], "outside_range_by": dev, "agrees": dev <= TRAIN_MARGIN}
+                     "range": [r.lo, r.hi], "outside_range_by": dev, "agrees": bool(good.size) and dev <= TRAIN_MARGIN}
     return {"seeds": seeds, "steps_budget": steps, "steps_done": res.run.steps_done if res.run else None,
             "stopped_early": bool(res.run.stopped_early) if res.run else False, "device": device,
             "schedule": {"lr": TRAIN_LR, "final": TRAIN_LR_FINAL, "kind": "geometric", "batch": p.lam.batch},
-            "relative_excess": excess, "margin": TRAIN_MARGIN, "nmse": rows,
-            "agrees": all(r["agrees"] for r in rows.values() if r is not None),
+            "relative_excess": excess, "converged": conv, "converged_below": TRAIN_CONVERGED,
+            "margin": TRAIN_MARGIN, "nmse": rows,
+            "agrees": any(conv) and all(r["agrees"] for r in rows.values() if r is not None),
             "seconds": round(time.perf_counter() - t0, 3)}
 
 
@@ -417,7 +440,8 @@ def render_text(rep: CheckReport) -> str:
         d = rep.spec["dims"]
         lines.append(f"  d_o = {d['d_o']}, d_a = {d['d_a']}, d_z = {d['d_z']}")
         lines.append("")
-        lines.append("optimum (every global minimiser; canonical = the one augmentation selects):")
+        lines.append("optimum: NMSE at the canonical minimiser (z = D(o' - K o): no o mixed in, no spare rows) and its "
+                     "range over every global minimiser")
         if not o.closed_form:
             lines.append(f"  outside the closed forms: {o.reason}")
         else:
@@ -501,8 +525,10 @@ def _advice_lines(a: dict) -> list[str]:
 def _trained_lines(t: dict) -> list[str]:
     if "skipped" in t:
         return [f"trained: skipped ({t['skipped']})"]
+    n_conv = sum(t["converged"])
     out = [f"trained ({t['seeds']} seeds, {t['steps_done']} steps on {t['device']}; relative excess "
-           f"{', '.join(f'{x:.2g}' for x in t['relative_excess'])}):"]
+           f"{', '.join(f'{x:.2g}' for x in t['relative_excess'])}; {n_conv} of {t['seeds']} converged, "
+           f"agreement judged on those):"]
     for k, r in t["nmse"].items():
         if r is None:
             continue
@@ -574,12 +600,12 @@ def run(args) -> int:
         device = args.device
         if device not in ("auto", "cpu", "cuda"):
             raise SpecError("--device", f"unknown device {device!r} (choose from auto, cpu, cuda)")
-        if args.train or device != "auto":
-            device = _resolve_device(device)
-        else:
-            device = "cpu"
-        if not args.train and (args.seeds != "3" or args.steps != "4000"):
-            raise SpecError("--seeds" if args.seeds != "3" else "--steps", "only with --train")
+        if not args.train:
+            for name, v, default in (("--seeds", args.seeds, "3"), ("--steps", args.steps, "4000"),
+                                     ("--device", device, "auto")):
+                if v != default:
+                    raise SpecError(name, "only with --train")
+        device = _resolve_device(device) if args.train else "cpu"
         path = Path(args.spec)
         rep = check(path, advise=args.advise, train=args.train, seeds=seeds, steps=steps, device=device, tol=tol,
                     progress=lambda m: print(f"lamcheck: {m}", file=sys.stderr, flush=True))

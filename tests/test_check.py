@@ -68,6 +68,8 @@ def test_example_runs_and_validates_against_both_schemas(name):
     from theory.ledger import all_claims
     assert [c["id"] for c in out["claims"]] == [c.id for p in papers for c in all_claims(p)]
     assert all(c["prediction"] for c in out["claims"])
+    assert not [c["id"] for c in out["claims"] if c["data"].get("error")], "a predictor raised"
+    assert not [a for a in out["unevaluated_assumptions"] if a.get("error")], "an evaluator raised"
     assert rep.to_text().startswith(f"lamcheck check: kind = {rep.kind}")
     if rep.kind == "linear":
         pr = rep.prediction
@@ -403,3 +405,91 @@ def test_output_schema_rejects_a_broken_document():
     fin = json.loads(json.dumps(run("lachapelle_base").to_json()))
     fin["identifiability"].pop("D2")
     assert list(OUT_V.iter_errors(fin))
+
+
+# --- valid but unusual specs: the whole command never crashes ------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def linear_docs(draw) -> dict:
+    """Valid small linear specs over the whole field domain: zero variances and noise levels, chi = 1, overlap near
+    1, beta = 0, every LAM option."""
+    d_o = draw(st.integers(2, 7))
+    d_a = draw(st.integers(1, d_o))
+    doc: dict = {"kind": "linear", "seed": draw(st.integers(0, 3)),
+                 "dims": {"d_o": d_o, "d_a": d_a, "d_z": draw(st.integers(1, d_o - 1))}}
+    doc["action"] = {"variance": draw(st.one_of(st.sampled_from([0.0, 1.0, 2.5]),
+                                                st.lists(st.sampled_from([0.0, 0.5, 1.0, 4.0]), min_size=d_a, max_size=d_a)))}
+    kind = draw(st.sampled_from(["none", "isotropic", "structured"]))
+    noise: dict = {"type": kind}
+    if kind != "none":
+        noise["sigma"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+    if kind == "structured":
+        ov = draw(st.sampled_from(["random", 0.0, 0.5, 0.999]))
+        top = d_o if ov == "random" else d_o - d_a
+        if top < 1:
+            ov, top = "random", d_o
+        noise |= {"d_b": draw(st.integers(1, top)), "overlap": ov}
+    doc["noise"] = noise
+    doc["policy"] = {"chi": draw(st.sampled_from([0.0, 0.0, 0.5, 1.0]))}
+    lam: dict = {"learn_A": draw(st.booleans()), "tie_CD": draw(st.booleans()),
+                 "augmentation": draw(st.sampled_from([0.0, 0.0, 0.1])),
+                 "action_weight": draw(st.sampled_from([0.0, 0.0, 1.0, 50.0])),
+                 "loss_normalisation": draw(st.sampled_from(["sum", "mean"])),
+                 "label_fraction": draw(st.sampled_from([0.0, 0.01, 1.0])),
+                 "label_average": draw(st.sampled_from(["labelled", "all"])), "batch": draw(st.sampled_from([1, 128]))}
+    d_s = d_a
+    if draw(st.booleans()) and d_o - d_s >= 1:
+        d_x = draw(st.integers(1, d_o - d_s))
+        doc["exogenous"] = {"d_x": d_x, "d_s": d_s, "gamma": draw(st.sampled_from([-1.0, 0.0, 0.5, 1.0])),
+                            "sigma_xi": draw(st.sampled_from([0.0, 0.5, 2.0])),
+                            "overlap": draw(st.sampled_from([0.0, 0.5]))}
+        lam["representation_beta"] = draw(st.sampled_from([1.0, 1.0, 0.0, 0.3, 2.0]))
+    doc["lam"] = lam
+    return doc
+
+
+@settings(max_examples=25)
+@given(linear_docs(), st.sampled_from([False, False, True]))
+def test_any_valid_linear_spec_runs_and_validates(doc, advise):
+    """Budget: 25 draws (a third with --advise); each costs ~0.1-1 s, more where a non-isotropic tie sends
+    `numerics.optima` to its Grassmannian search."""
+    rep = lamcheck.check(doc, advise=advise)
+    out = rep.to_json()
+    json.dumps(out, allow_nan=False)
+    _valid(OUT_V, out)
+    assert not [c["id"] for c in out["claims"] if c["data"].get("error")]
+    assert not [a for a in out["unevaluated_assumptions"] if a.get("error")]
+    pr = out["prediction"]
+    if pr["closed_form"]:
+        for k, v in pr["nmse"].items():
+            if v is not None:
+                lo, hi = pr["nmse_range"][k]
+                assert lo - 1e-7 <= v <= hi + 1e-7, (k, v, lo, hi)
+
+
+@st.composite
+def finite_docs(draw) -> dict:
+    n = draw(st.integers(1, 4))
+    m = draw(st.integers(1, 3))
+    pairs = [[i, j] for i in range(n) for j in range(i + 1, n)]
+    edges = draw(st.lists(st.sampled_from(pairs), max_size=4)) if pairs else []
+    avail = draw(st.one_of(st.just("all"), st.lists(st.lists(st.integers(0, m - 1), min_size=1, max_size=m, unique=True),
+                                                  min_size=n, max_size=n)))
+    rows = [list(range(m))] * n if avail == "all" else avail
+    merges = [[s, a, b] for s in range(n) for a in rows[s] for b in rows[s] if a < b]
+    return {"kind": "finite", "states": n, "actions": m, "codes": draw(st.integers(1, 4)), "edges": edges,
+            "available": avail, "merge": draw(st.lists(st.sampled_from(merges), max_size=2)) if merges else [],
+            "lam": draw(st.sampled_from([0.0, 0.5])), "continuity": draw(st.booleans()),
+            "regulariser": draw(st.sampled_from(["idm-entropy", "conditional-entropy"]))}
+
+
+@settings(max_examples=25)
+@given(finite_docs())
+def test_any_valid_finite_spec_runs_and_validates(doc):
+    out = lamcheck.check(doc).to_json()
+    _valid(OUT_V, out)
+    assert not [c["id"] for c in out["claims"] if c["data"].get("error")]

@@ -129,12 +129,12 @@ def test_diagonal_action_variance_and_policy():
 
 
 def test_exogenous_block_reproduces_lee_constructor():
-    from numerics.lee2026.process import brief_process
+    from numerics.lee2026.process import reference_process
 
     doc = {"kind": "linear", "seed": 0, "dims": {"d_o": 16, "d_a": 3, "d_z": 3},
            "exogenous": {"d_s": 4, "d_x": 4, "gamma": 0.5, "sigma_xi": 2.0}}
     p = linear_process(load_spec(doc))
-    ref = brief_process(2.0, seed=0)
+    ref = reference_process(2.0, seed=0)
     for name in ("X", "G_x", "H_x", "Gamma", "F_xi", "G_s", "W", "H_s", "F_a"):
         assert np.array_equal(getattr(p, name), getattr(ref, name)), name
     beta = linear_process(load_spec(doc | {"lam": {"representation_beta": 0.3}}))

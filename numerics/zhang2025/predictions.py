@@ -767,8 +767,8 @@ def figure_llo(p: LinearProcess, params: dict, claim: str) -> dict[str, float]:
                 action_from=_LATENT[pr.action_input], rest_from=_LATENT[pr.rest_input],
                 noise_term_one=me.noise_normalisation == "none")
     plotted = notebook_llo(me, terms.nmse_action, terms.nmse_o, terms.nmse_noise, sigma=noise_level(p), d_z=p.d_z)
-    return {"figure_llo": plotted, "nmse_action": terms.nmse_action, "nmse_o": terms.nmse_o,
-            "nmse_noise": terms.nmse_noise, "assembly": me.notebook, "probes": f"{pr.action_input}/{pr.rest_input}, "
+    return {"figure_llo": snap(plotted), "nmse_action": snap(terms.nmse_action), "nmse_o": snap(terms.nmse_o),
+            "nmse_noise": snap(terms.nmse_noise), "assembly": me.notebook, "probes": f"{pr.action_input}/{pr.rest_input}, "
             f"fit on {pr.fit_data}, evaluated on {pr.eval_data}", "variant": exp.variant}
 
 

@@ -177,3 +177,17 @@ def test_moment_nmse_without_predictors_is_one_on_any_sample():
     G, Ge = augmented_moments(rng.standard_normal((50, 2))), augmented_moments(rng.standard_normal((50, 2)) + 2.0)
     T_y = np.array([[1.0, 0.5]])
     assert moment_nmse(G, T_y, np.zeros((0, 2)), Ge) == 1.0  # not the shifted-mean error of an intercept-only fit
+
+
+@pytest.mark.parametrize("scale", [1e-10, 1e5])
+def test_moment_nmse_is_scale_invariant(scale):
+    """A normalised error: scaling the target by 1e-10 (variance 1e-20, far below any absolute cut) or 1e5
+    changes nothing; only a target with no variance at all reads 1."""
+    rng = np.random.default_rng(6)
+    w = rng.standard_normal((400, 3))
+    G = augmented_moments(w)
+    T_y, T_v = np.array([[1.0, 1.0, 0.0]]), np.array([[1.0, 0.0, 0.5]])
+    base = moment_nmse(G, T_y, T_v)
+    assert 0.2 < base < 0.8
+    assert moment_nmse(G, scale * T_y, T_v) == pytest.approx(base, rel=1e-9)
+    assert sample_nmse(scale * (w @ T_y.T), w @ T_v.T) == pytest.approx(base, rel=1e-9)

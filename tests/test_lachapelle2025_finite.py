@@ -131,6 +131,7 @@ def test_counts_and_desiderata_match_brute_force(p):
     labs = list(_brute_labellings(p))
     zero = [lab for lab in labs if _zero_loss(p, lab)]
     assert r.zero_loss_labelings == len(zero) == r.count_formula
+    assert finite.realisable(p) == bool(zero)
     assert r.state_independent_labelings == sum(_d2(p, lab) for lab in zero) == r.state_independent_formula
     assert r.zero_loss_labelings_unconstrained == math.prod(finite.falling_factorial(p.codes, len(c)) for c in p.classes)
     if p.regulariser == "idm-entropy":

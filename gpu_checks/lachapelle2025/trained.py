@@ -24,12 +24,13 @@ SGD = "selected-by:protocol"
 #: Margins for "training found the predicted optimum" (held-out, units of step^2 for L_rec, nats for H): the
 #: identified solution has 0 for both; 0.05 is ~5% of the collapsed solution's L_rec (~1) and 7% of log 2.
 ENTROPY_MARGIN, REC_MARGIN, PURITY_MIN = 0.05, 0.05, 0.95
-#: lam = 0 cannot sit on a log axis: drawn at this x, named in the caption.
-LAM0_X = 1e-3
+def _lam0_x(lams) -> float:
+    """lam = 0 cannot sit on a log axis: drawn a decade below the smallest positive lam (named in the axis label)."""
+    return min(lam for lam in lams if lam > 0) / 10
 
 
 def _x(lams) -> list[float]:
-    return [lam if lam > 0 else LAM0_X for lam in lams]
+    return [lam if lam > 0 else _lam0_x(lams) for lam in lams]
 
 
 def _sweep(ctx: CheckContext) -> dict:
@@ -114,7 +115,7 @@ def la_t1_trained(ctx: CheckContext) -> CheckResult:
     ok = all(max(H[lam]) <= ENTROPY_MARGIN and max(rec[lam]) <= REC_MARGIN for lam in pos)
     fig = FigureSpec(
         name="la_t1_entropy_vs_lambda", title="LA-T1: IDM entropy and reconstruction vs lambda (trained, held-out)",
-        xlabel="entropy weight lambda (lambda = 0 drawn at 1e-3)", ylabel="nats / step^2", logx=True, logy=True,
+        xlabel=f"entropy weight lambda (lambda = 0 drawn at {_lam0_x(lams):g})", ylabel="nats / step^2", logx=True, logy=True,
         series=(Series("mean H(q) (median over seeds, band min..max)", _x(lams), [max(_med(H[l]), 1e-6) for l in lams],
                        style="o-", lo=[max(min(H[l]), 1e-6) for l in lams], hi=[max(max(H[l]), 1e-6) for l in lams]),
                 Series("max H(q)", _x(lams), [max(_med(Hmax[l]), 1e-6) for l in lams], style="s--"),
@@ -144,7 +145,7 @@ def la_t2_trained(ctx: CheckContext) -> CheckResult:
     bs = [r["switches"] for r in ref["rows"]]
     fig = FigureSpec(
         name="la_t2_purity_vs_lambda", title="LA-T2: per-action purity and label switches vs lambda (trained)",
-        xlabel="entropy weight lambda (lambda = 0 drawn at 1e-3)", ylabel="min_a purity / switches per 600 points",
+        xlabel=f"entropy weight lambda (lambda = 0 drawn at {_lam0_x(lams):g})", ylabel="min_a purity / switches per 600 points",
         logx=True,
         series=(Series("min over actions of purity (median, band min..max)", _x(lams), [_med(pur[l]) for l in lams],
                        style="o-", lo=[min(pur[l]) for l in lams], hi=[max(pur[l]) for l in lams]),

@@ -25,7 +25,6 @@ On a `ContinuousTestBed` (`numerics.lachapelle2025.testbed`) the same names read
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
 
 from numerics.lachapelle2025 import finite
 from numerics.lachapelle2025.process import FiniteProcess
@@ -33,10 +32,9 @@ from numerics.lachapelle2025.testbed import ContinuousTestBed
 from theory.assumptions import register_evaluator
 
 
-@lru_cache(maxsize=100_000)
 def _realisable(p: FiniteProcess) -> bool:
-    """A zero-loss labelling in the model class: a proper colouring of the conflict graph (`finite.conflict_graph`)."""
-    return finite.identifiability(p).realisable
+    """A zero-loss labelling in the model class: a proper colouring of the conflict graph (`finite.realisable`)."""
+    return finite.realisable(p)
 
 
 @register_evaluator("la-finite-setting", FiniteProcess)

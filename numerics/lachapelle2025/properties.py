@@ -19,7 +19,7 @@ from numerics.lachapelle2025 import finite, smt
 from numerics.lachapelle2025 import strategies as strat
 from numerics.lachapelle2025.process import FiniteProcess
 from numerics.search import search_counterexample
-from theory.assumptions import claim_assumptions, evaluate, in_domain
+from theory.assumptions import claim_assumptions, evaluate
 from theory.claims import Assumption, Claim
 
 
@@ -258,6 +258,7 @@ class DomainSearch:
 #: Hypothesis instances per search beyond the exhaustive sweep (the sweep is the primary evidence at CI scale).
 DRAWS = {"ci": 40, "full": 1500}
 _SEARCHES: dict = {}
+_COSTLY = {"la-A1-realisability", "la-identified-labelling"}
 
 
 def _steer(names: set[str]) -> tuple[dict, dict]:
@@ -291,10 +292,14 @@ def search_domain(claim: Claim | None, violation, *, scale, repair: bool = False
     if key in _SEARCHES and "<lambda>" not in key[1] and "<lambda>" not in str(key[5]):
         return _SEARCHES[key]
 
+    # the same membership as theory.assumptions.in_domain, short-circuited with the costly evaluators last
+    ordered = sorted(need, key=lambda a: a.name in _COSTLY)
+
     def member(p: FiniteProcess) -> bool:
         if keep is not None and not keep(p):
             return False
-        return in_domain(need, p) and all(evaluate(v, p).holds is False for v in violating)
+        return (all(evaluate(a, p).holds is not False for a in ordered)
+                and all(evaluate(v, p).holds is False for v in violating))
 
     sw_auto, st_auto = _steer({a.name for a in need} - set(violating))
     sw = sw_auto | dict(sweep or {})

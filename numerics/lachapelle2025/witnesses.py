@@ -44,3 +44,12 @@ def removals() -> dict[str, FiniteProcess]:
         "la-overlap removed (S_0 = {0, 1}, S_1 = {2})": BASE.replace(available=[[0], [0], [1]]),
         "la-A1-realisability removed (k = 1 < m)": BASE.replace(codes=1),
     }
+
+
+def grid_instance(side: int = 5) -> FiniteProcess:
+    """A side x side grid (4-neighbour edges), 4 actions, 5 codes, action 3 unused in the middle row (so S_3 splits
+    into two components while S stays connected): a larger instance for z3 and the enumeration."""
+    edges = [(r * side + c, r * side + c + 1) for r in range(side) for c in range(side - 1)]
+    edges += [(r * side + c, (r + 1) * side + c) for r in range(side - 1) for c in range(side)]
+    avail = [[0, 1, 2] if s // side == side // 2 else [0, 1, 2, 3] for s in range(side * side)]
+    return FiniteProcess(states=side * side, actions=4, codes=5, edges=edges, available=avail)

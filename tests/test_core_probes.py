@@ -191,3 +191,12 @@ def test_moment_nmse_is_scale_invariant(scale):
     assert 0.2 < base < 0.8
     assert moment_nmse(G, scale * T_y, T_v) == pytest.approx(base, rel=1e-9)
     assert sample_nmse(scale * (w @ T_y.T), w @ T_v.T) == pytest.approx(base, rel=1e-9)
+
+
+def test_nmse_clips_into_the_unit_interval_and_models_are_frozen():
+    import dataclasses
+
+    # an indefinite "covariance" (not a valid input, e.g. round-off in a caller) cannot push NMSE above 1
+    assert nmse(np.array([[1.0]]), np.array([[1.0]]), np.array([[-1.0]])) == 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SourceModel({"a": np.eye(1)}).maps = {}

@@ -1,6 +1,6 @@
 """Zhang et al. 2025, ZP-E7 (Sec. 5, Table 1): the non-linear 4x4 grid world rebuilt in
-gpu_checks/zhang2025/gridworld.py — data generator, VQ straight-through, metric normalisers, and the
-ci-scale trained check (slow)."""
+gpu_checks/zhang2025/gridworld.py — data generator, the label path through the shared VQ layer, metric
+normalisers, and the ci-scale trained check (slow)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gpu_checks.training import VectorQuantizer
 from gpu_checks.zhang2025 import gridworld as gw
+from gpu_checks.zhang2025 import gridworld_checks as gwc
+from numerics.zhang2025.protocol import grid_world
 from theory.checks import CheckContext
 
 
@@ -45,7 +48,7 @@ def test_trajectories_pixel_and_noise_row_statistics() -> None:
     obs, acts = gw.trajectories(rng, 200, 30, intensity=2.0)
     top = obs[..., : gw.N_TOP]
     assert np.all(top.sum(-1) == 1.0) and set(np.unique(top)) == {0.0, 1.0}
-    assert np.all(np.argmax(obs[:, 0, : gw.N_TOP], -1) == 1 * 4 + 1)  # start at the centre cell (1, 1)
+    assert np.all(np.argmax(obs[:, 0, : gw.N_TOP], -1) == 1 * 4 + 2)  # start at (1, 2) = (3 // 2, 4 // 2), protocol.GridWorld.start
     # consecutive frames follow the recorded action with clipping
     idx = np.argmax(top, -1)
     pos = np.stack([idx // 4, idx % 4], -1)
@@ -68,19 +71,27 @@ def test_correlated_policy_follows_snake_95_percent() -> None:
 
 # --- model pieces ------------------------------------------------------------------------------------
 
-def test_vq_straight_through() -> None:
-    torch.manual_seed(0)
-    z_e = torch.randn(2, 7, gw.D_LAT, requires_grad=True)
-    cb = torch.randn(2, gw.CODES, gw.D_LAT, requires_grad=True)
-    z, idx, vq = gw.quantise(z_e, cb)
-    d = torch.cdist(z_e, cb)
-    assert torch.equal(idx, d.argmin(-1))
-    assert torch.allclose(z, cb[torch.arange(2)[:, None], idx], atol=1e-6)  # forward value = nearest code
-    z.sum().backward()
-    assert torch.allclose(z_e.grad, torch.ones_like(z_e))  # straight-through: identity gradient to z_e
-    assert cb.grad is None or torch.count_nonzero(cb.grad) == 0  # the ST path gives the codebook no gradient
-    # vq loss = (0.1 + 0.025) * mean squared distance to the chosen code
-    assert vq.detach().numpy() == pytest.approx(((gw.BETA_CB + gw.BETA_COMMIT) * d.min(-1).values ** 2).mean(-1).detach().numpy(), rel=1e-5)
+def test_constants_come_from_the_protocol() -> None:
+    g = grid_world()
+    assert (gw.BETA_CB, gw.BETA_COMMIT, gw.BETA_PULL, gw.CODES) == (0.1, 0.025, 0.1, 5)  # train_lam.py@7b4802d:347, :50
+    assert gw.START == (1, 2) and gw.NOISE == {"none": 0.0, "low": 1.0, "high": 2.0} == {
+        k: g.noise_amplitude(i) for k, i in zip(gw.NOISE, g.intensities)}
+
+
+def test_labelled_pairs_get_the_action_code_and_a_pull_towards_it() -> None:
+    """With every pair labelled, the FDM input is the code of the true action (not the quantised latent), and
+    the loss gains 0.1 * ||z_e - code_a||^2 (summed over the latent, averaged over samples) on top of the VQ loss."""
+    g = torch.Generator().manual_seed(0)
+    p = {k: v for k, v in gw.init_params(1, [0]).items()}
+    vq = VectorQuantizer(1, gw.CODES, gw.D_LAT, commitment=gw.BETA_COMMIT, codebook_weight=gw.BETA_CB, generator=g)
+    obs, acts = gw.trajectories(np.random.default_rng(0), 4, 5, 1.0)
+    o, n, a, _ = gw.pairs(obs, acts)
+    o, n, a = torch.tensor(o)[None], torch.tensor(n)[None], torch.tensor(a)[None]
+    _, _, aux0 = gw.forward(p, vq, o, n)
+    _, _, aux1 = gw.forward(p, vq, o, n, label=torch.ones_like(a, dtype=torch.bool), a=a)
+    z_e = gw._mlp(p, "i", torch.cat([o, n], -1))
+    pull = gw.BETA_PULL * ((z_e - vq.lookup(a)) ** 2).sum(-1).mean(-1)
+    assert torch.allclose(aux1 - aux0, pull, atol=1e-6)
 
 
 def test_roll_columns_is_periodic_shift() -> None:
@@ -136,7 +147,7 @@ def test_tiny_training_runs_and_reports_table() -> None:
     orig = gw.Scale.at
     try:
         gw.Scale.at = classmethod(lambda cls, s: dataclasses.replace(orig("ci"), n_traj=20, T=10, steps=30, n_test=200))  # type: ignore[method-assign]
-        tr = gw.train_all("ci", "cpu", 0)
+        tr = gw._train_all("ci", "cpu", 0, lambda _m: None)
     finally:
         gw.Scale.at = orig  # type: ignore[method-assign]
     assert len(tr.ctrl) == 3 * len(gw.SETTINGS) and np.all(np.isfinite(tr.ctrl))
@@ -151,7 +162,7 @@ def test_tiny_training_runs_and_reports_table() -> None:
 @pytest.mark.slow
 @pytest.mark.theorem("ZP-E7")
 def test_zp_e7_trained_ci() -> None:
-    r = gw.zp_e7_trained(CheckContext(scale="ci", seed=0))
+    r = gwc.zp_e7_trained(CheckContext(scale="ci", seed=0))
     verdicts = {v["ordering"]: v["verdict"] for v in r.measured["orderings"]}
     assert r.status == STATUS_CI
     for k, v in EXPECTED_CI.items():

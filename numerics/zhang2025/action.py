@@ -69,8 +69,10 @@ def optimise_la(p: LinearProcess, lam: float, seed: int, restarts: int = 3) -> f
 
 
 def claimed_point(p: LinearProcess) -> tuple[Array, Array, Array]:
-    """D = [U^T; 0], B = [U, 0], E = [V S^{-1}, 0] from X = U S V^T (thin SVD; X full column rank)."""
+    """D = [U^T; 0], B = [U, 0], E = [V S^+, 0] from X = U S V^T (thin SVD; S^+ inverts the nonzero singular
+    values, so for X of full column rank E = V S^{-1} as claimed)."""
     U, S, Vt = np.linalg.svd(p.X, full_matrices=False)
+    S = np.where(S > 1e-12 * max(1.0, float(S.max(initial=0.0))), S, np.inf)
     d_z, d_a = p.d_z, p.d_a
     D = np.zeros((d_z, p.d_o))
     D[:d_a] = U.T

@@ -13,17 +13,14 @@ import numpy as np
 
 from numerics import linear_lam as ll
 from numerics.certificates import certified_lsq
-from numerics.domains import within
 from numerics.optima import minimiser_set
 from numerics.processes import LAMConfig, LinearProcess, orthonormal
 from numerics.search import search_counterexample
 from numerics.zhang2025 import action, augmentation, cases, llo, overparam, policy
 from numerics.zhang2025.reduction import float_tolerance
 from numerics.zhang2025 import strategies as S
-from theory.assumptions import claim_assumptions
 from theory.checks import CheckContext, CheckResult, FigureSpec, Marker, Range, Series, certified_judgement, judge_facts, \
     judged, register_check, undecided
-from theory.ledger import get_claim
 
 PAPER_D_O, PAPER_D_A = 128, 8
 
@@ -248,8 +245,7 @@ def zp_p4_repair_numeric(ctx: CheckContext) -> CheckResult:
 # --- ZP-P5 ---------------------------------------------------------------------------------------------
 
 def _p5_domain(repair: bool = False, **kw):
-    claim = get_claim("ZP-P5")
-    return within(claim_assumptions(claim, repair=repair), action.orthogonal_noise_processes(**kw))
+    return S.restrict("ZP-P5", action.orthogonal_noise_processes(**kw), repair=repair)
 
 
 @register_check("ZP-P5", "numeric", "claimed lambda->inf minimiser vs the optimum over the domain (hypothesis) and explicit better points")
@@ -485,7 +481,7 @@ def zp_c3_numeric(ctx: CheckContext) -> CheckResult:
     best = max(lo, key=lambda r: r["llo_min"])
     s3 = best["d_z"] == PAPER_D_A and all(r["llo_max"] < best["llo_min"] for r in lo if r["d_z"] != PAPER_D_A)
     s4 = all(r["nmse_b_max"] < 1 - 1e-9 for r in hi)
-    facts = {"(2) non-orthogonal Y affects B (no counterexample found)": not out.found,
+    facts = {"(2) non-orthogonal Y and X affect B": not out.found,
              "(3) sigma_exo = 0.5 < sigma_q: d_z = d_a is the unique LLO maximiser (paper setting)": s3,
              "(4) sigma_exo = 2 > sigma_q: NMSE(b | latent) < 1 at every minimiser for every d_z (paper setting)": s4}
     fig = FigureSpec(
@@ -495,7 +491,8 @@ def zp_c3_numeric(ctx: CheckContext) -> CheckResult:
                      for s, rows in ps["by_sigma"].items()),
         markers=(Marker("d_z = d_a", PAPER_D_A), Marker("empty latent (LLO 1)", 1.0, axis="y")),
         caption="Independent QR draws of X and Y_0 (max |cos| between them in the caption's data). Below 1: no d_z beats an empty latent.")
-    r = judge_facts("numeric", facts, f" (X, Y_0 overlap max |cos| = {ps['max_cos_X_Y0']:.3f})",
+    r = judge_facts("numeric", facts, f" (X, Y_0 overlap max |cos| = {ps['max_cos_X_Y0']:.3f})"
+                    + (f"; (2) counterexample: {out.detail}" if out.found else ""),
                     counterexample=(out.witness() | {"sub_statement": "(2)"}) if out.found else None,
                     measured={"instances": out.examples, "paper_setting": ps}, process=_process_of(out), figures=(fig,))
     return r
@@ -506,7 +503,6 @@ def zp_c3_numeric(ctx: CheckContext) -> CheckResult:
 def zp_c3_repair_numeric(ctx: CheckContext) -> CheckResult:
     out2 = search_counterexample(_c_domain("ZP-C3", ("structured", "general", "none"), repair=True), cases.c3_2_repair_violation,
                                  max_examples=ctx.scale.examples)
-    claim = get_claim("ZP-C3")
     seen = {"3'": 0, "4'": 0}
 
     def spectral(p):
@@ -516,7 +512,7 @@ def zp_c3_repair_numeric(ctx: CheckContext) -> CheckResult:
         failed = [k for k, v in f.items() if not v]
         return (1.0 if failed else -1.0), f"failed {failed}"
 
-    out34 = search_counterexample(within(claim_assumptions(claim, repair=True), cases.orthogonal_structured_processes()),
+    out34 = search_counterexample(S.restrict("ZP-C3", cases.orthogonal_structured_processes(), repair=True),
                                   spectral, max_examples=ctx.scale.examples)
     ps = cases.c3_paper_setting(ctx.seed)
     best = max(ps["by_sigma"][0.5], key=lambda r: r["llo_min"])

@@ -61,13 +61,14 @@ def noise_term_one(exp: P.Experiment) -> bool:
     return exp.metrics.noise_normalisation == "none"
 
 
-def protocol_terms(exp: P.Experiment, params: dict[str, Array], p: LinearProcess, *,
+def protocol_terms(exp: P.Experiment, params: dict[str, Array], p: LinearProcess, *, rcond: float = EXACT_RCOND,
                    pseudo_rcond: float = EXACT_RCOND) -> LLOTerms:
     """The three recorded probe errors of one LAM under the experiment's probe protocol (inputs, fit and
-    evaluation data, noise target and normalisation): act_mse, noi_mse, obs_mse as NMSEs."""
+    evaluation data, noise target and normalisation): act_mse, noi_mse, obs_mse as NMSEs. Cut-offs: exact at
+    minimisers; `model.TRAINED_RCOND` / `model.PSEUDO_RCOND` for trained parameters."""
     pr = exp.probes
     return llo(params, p, fit=DATA[pr.fit_data](p), ev=DATA[pr.eval_data](p), action_from=LATENT[pr.action_input],
-               rest_from=LATENT[pr.rest_input], noise_term_one=noise_term_one(exp), pseudo_rcond=pseudo_rcond)
+               rest_from=LATENT[pr.rest_input], noise_term_one=noise_term_one(exp), rcond=rcond, pseudo_rcond=pseudo_rcond)
 
 
 def plotted_llo(exp: P.Experiment, terms: LLOTerms, run: P.Run) -> float:

@@ -38,6 +38,13 @@ EXACT_RCOND = 1e-10
 #: probe it with cut-off 1e-2 (input directions with variance below 1% of the largest are ignored, as a
 #: finite-sample SGD probe would): signal directions have variance >= (1 - chi)^2 >= 1e-2 for chi <= 0.9.
 PSEUDO_RCOND = 1e-2
+#: Probes on the z / surrogate latent of a TRAINED model: input directions with variance below 1e-4 of the
+#: largest are ignored. A direction of standard deviation s carries a unit-variance target only through a
+#: weight ~1/s; the authors' Adam probe (lr 1e-3, 5000 steps, protocol.PROBE_LR / PROBE_STEPS) moves a weight by
+#: at most ~lr x steps = 5 from its initialisation, so it cannot read a direction with s < 1/5 of the largest,
+#: let alone s < 1e-2 (variance 1e-4). Measured: a trained latent row that reads only noise (C + D ~ 3e-4 in
+#: norm) has variance ~1e-7 on noise-free data; an exact probe would read o from it perfectly.
+TRAINED_RCOND = 1e-4
 LATENTS = ("z", "pseudo", "surrogate")
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
+import numerics.zhang2025.assumptions  # noqa: F401  (registers the evaluators `within` filters by)
 from numerics.domains import int_matrices, lam_configs, linear_processes, within
-from numerics.processes import LAMConfig
-from theory.assumptions import claim_assumptions
+from numerics.processes import LAMConfig, LinearProcess
+from theory.assumptions import claim_assumptions, has_evaluator
 from theory.ledger import get_claim
 
 #: kappa > 0 values drawn for augmentation claims (the minimiser set does not depend on kappa > 0).
@@ -38,11 +39,19 @@ def augmented_lam(draw, d_o: int, head: bool = False) -> LAMConfig:
     return LAMConfig(d_z=d_z, kappa=draw(st.sampled_from(KAPPAS)), action_weight=w, label_fraction=1.0)
 
 
+def restrict(claim_id: str, proposals: st.SearchStrategy, *, repair: bool = False) -> st.SearchStrategy:
+    """``proposals`` filtered by the evaluators of the claim's (or its repair's) assumptions; every one must
+    have an evaluator (a missing one would leave the domain unfiltered, so it raises)."""
+    assumptions = claim_assumptions(get_claim(claim_id), repair=repair)
+    missing = [a.name for a in assumptions if not has_evaluator(a.name, LinearProcess)]
+    if missing:
+        raise LookupError(f"{claim_id}: no evaluator for {missing}")
+    return within(assumptions, proposals)
+
+
 def domain(claim_id: str, *, repair: bool = False, **kw) -> st.SearchStrategy:
-    """Processes in the domain of ``claim_id`` (or of its repair): `linear_processes(**kw)` filtered by the
-    evaluators of the claim's assumptions."""
-    claim = get_claim(claim_id)
-    return within(claim_assumptions(claim, repair=repair), linear_processes(**kw))
+    """Processes in the domain of ``claim_id`` (or of its repair): `linear_processes(**kw)` through `restrict`."""
+    return restrict(claim_id, linear_processes(**kw), repair=repair)
 
 
 @st.composite

@@ -200,3 +200,12 @@ def test_nmse_clips_into_the_unit_interval_and_models_are_frozen():
     assert nmse(np.array([[1.0]]), np.array([[1.0]]), np.array([[-1.0]])) == 1.0
     with pytest.raises(dataclasses.FrozenInstanceError):
         SourceModel({"a": np.eye(1)}).maps = {}
+
+
+def test_moment_nmse_cuts_tiny_predictor_directions():
+    """v2 = v1 + 1e-12 w2 and y = w2: the predictor direction 1e-12 (variance 1e-24 relative) is below
+    rcond = 1e-10 and is cut, so y is not explained (NMSE 1); without the cut y = 1e12 (v2 - v1)."""
+    w = np.random.default_rng(8).standard_normal((500, 2))
+    G = augmented_moments(w)
+    T_y, T_v = np.array([[0.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1e-12]])
+    assert moment_nmse(G, T_y, T_v) == pytest.approx(1.0, abs=1e-2)

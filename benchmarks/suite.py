@@ -40,7 +40,7 @@ def audit_seconds(args: tuple[str, ...] = ("--scale", "ci"), top: int = 20, time
     by_module: dict[str, float] = {}
     for r in rows:
         by_claim[r["claim"]] = by_claim.get(r["claim"], 0.0) + r["seconds"]
-        module = (r["name"] or "").rsplit(".", 1)[0]
+        module = (r["name"] or "").split(":", 1)[0]
         by_module[module] = by_module.get(module, 0.0) + r["seconds"]
     total = sum(r["seconds"] for r in rows)
     return {"command": "lamcheck audit " + " ".join(args), "seconds": wall, "returncode": proc.returncode,

@@ -11,6 +11,7 @@ docs/performance.md):
 * raw trainer throughput (`benchmarks.trainer`): configuration-steps per second batched and one at a time,
   the batched trainer's FLOP/s (`benchmarks.flops`) and ``trainer_matmul_fraction`` = that / the one-thread
   float32 matmul rate at the trainer's product size (`benchmarks.matmul`, measured before and after);
+  ``_cpu`` variants divide by CPU time instead of wall time (robust on a shared machine);
 * with ``--with-suite``: the wall time of ``lamcheck audit --scale ci`` (per check) and ``pytest -m theorem``.
 
 The measurements run in a child process with one BLAS/OpenMP thread (the trainer and the baseline are
@@ -88,6 +89,7 @@ def measure(*, grid: str = "subset", tiny: bool = False, device: str = "cpu") ->
         e2e_cfg = EndToEndConfig(**sub, device=device)
         tcfg = {f: TrainerConfig(family=f, device=device) for f in FAMILIES}
         mm = {}
+    mm_cpu = [matmul_gflops(1, clock="cpu", **mm)]
     mm_rates = {1: [matmul_gflops(1, **mm)], 2: [matmul_gflops(2, **mm)]}
     if device != "cpu":
         mm_rates[device] = [matmul_gflops(1, device=device, **mm)]
@@ -96,18 +98,23 @@ def measure(*, grid: str = "subset", tiny: bool = False, device: str = "cpu") ->
     mm_rates[2].append(matmul_gflops(2, **mm))
     e2e = end_to_end(e2e_cfg)
     mm_rates[1].append(matmul_gflops(1, **mm))
+    mm_cpu.append(matmul_gflops(1, clock="cpu", **mm))
     if device != "cpu":
         mm_rates[device].append(matmul_gflops(1, device=device, **mm))
     matmul = {str(k): statistics.median(v) for k, v in mm_rates.items()}
+    matmul["1_cpu_time"] = statistics.median(mm_cpu)
     ref = matmul["1" if device == "cpu" else device]
     for t in trainer.values():
         t["trainer_matmul_fraction"] = t["batched"]["gflops"] / ref
+        t["trainer_matmul_fraction_cpu"] = t["batched"]["gflops_cpu"] / matmul["1_cpu_time"]
     head = trainer["clean"]
     return {
         "end_to_end_ratio": e2e.get("end_to_end_ratio"),
         "end_to_end_ratio_cpu": e2e.get("end_to_end_ratio_cpu"),
         "trainer_matmul_fraction": head["trainer_matmul_fraction"],
+        "trainer_matmul_fraction_cpu": head["trainer_matmul_fraction_cpu"],
         "trainer_matmul_fraction_by_family": {f: t["trainer_matmul_fraction"] for f, t in trainer.items()},
+        "trainer_matmul_fraction_cpu_by_family": {f: t["trainer_matmul_fraction_cpu"] for f, t in trainer.items()},
         "configuration_steps_per_second": {"batched": head["batched"]["steps_per_second"],
                                            "one_at_a_time": head["one_at_a_time"]["steps_per_second"],
                                            "protocol_loop": e2e.get("protocol", {}).get("lam_steps_per_second")},
@@ -150,7 +157,8 @@ def _text(r: dict) -> str:
              f"protocol loop {fmt(cs['protocol_loop'], '.0f')}",
              f"  {fmt(r['trainer_gflops'], '.1f')} GFLOP/s against matmul {fmt(r['matmul_gflops']['1'], '.1f')} (1 thread) / "
              f"{fmt(r['matmul_gflops']['2'], '.1f')} (2 threads) -> trainer_matmul_fraction {fmt(r['trainer_matmul_fraction'])}",
-             "  by family: " + ", ".join(f"{f} {fmt(v)}" for f, v in r["trainer_matmul_fraction_by_family"].items())]
+             "  by family: " + ", ".join(f"{f} {fmt(v)}" for f, v in r["trainer_matmul_fraction_by_family"].items())
+             + "; in CPU time: " + ", ".join(f"{f} {fmt(v)}" for f, v in r["trainer_matmul_fraction_cpu_by_family"].items())]
     if r.get("audit_seconds") is not None:
         lines.append(f"lamcheck audit --scale ci: {r['audit_seconds']:.1f} s; pytest -m theorem: {r['theorem_tests_seconds']:.1f} s")
     lines.append(f"(load average {r['environment'].get('load_average')})")

@@ -1,4 +1,4 @@
-"""The verdict rule of DESIGN.md, case by case."""
+"""The verdict rule of docs/contract.md (theory/verdicts.py), case by case."""
 
 from __future__ import annotations
 
@@ -45,3 +45,11 @@ def test_judge_facts_confirms_only_when_every_fact_holds():
     bad = judge_facts("symbolic", {"a": True, "b": False}, prefix="[reconstructed] ")
     assert bad.status == "refutes" and bad.counterexample == {"failed": ["b"]}
     assert bad.detail == "[reconstructed] 1/2 facts hold; failed: ['b']"
+
+
+def test_first_counterexample_prefers_a_typed_witness_among_exact_refutations():
+    """The claim-level witness is the one the audit re-validated when there is one."""
+    sym = CheckResult(kind="symbolic", status="refutes", detail="", counterexample={"W": 2}, name="s")
+    num = CheckResult(kind="numeric", status="refutes", detail="", counterexample={"d_o": 3}, name="n", process=object())
+    assert first_counterexample([sym, num]) == {"check": "n", "kind": "numeric", "d_o": 3}
+    assert first_counterexample([sym]) == {"check": "s", "kind": "symbolic", "W": 2}

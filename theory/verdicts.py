@@ -71,9 +71,11 @@ def verdict_label(verdict: str, provenance: str) -> str:
 
 
 def first_counterexample(results: Sequence[CheckResult], quantifier: str | None = None) -> dict | None:
-    """The counterexample of the first deciding refutation, exact kinds first; None if none refutes."""
+    """The counterexample of the first deciding refutation: exact kinds first, and among them one whose
+    witness is a typed process (re-validated against the claim's assumptions by the audit) before a
+    plain one; otherwise in check order. None if none refutes."""
     refuting = [r for r in deciding(results, quantifier) if r.status == "refutes"]
-    refuting.sort(key=lambda r: r.kind not in EXACT_KINDS)
+    refuting.sort(key=lambda r: (r.kind not in EXACT_KINDS, r.process is None))
     if not refuting:
         return None
     return {"check": refuting[0].name, "kind": refuting[0].kind, **dict(refuting[0].counterexample or {})}

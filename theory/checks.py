@@ -219,7 +219,11 @@ class MissingWitness(ValueError):
 def judged(kind: str, ok: bool, detail: str, *, counterexample: Mapping[str, Any] | None = None,
            **kw: Any) -> CheckResult:
     """``confirms`` when ``ok``; otherwise ``refutes`` with ``counterexample``, which is then required
-    (a refutation without a witness raises `MissingWitness`, so the check reports ``error``)."""
+    (a refutation without a witness raises `MissingWitness`, so the check reports ``error``).
+
+    ``counterexample`` is dropped when ``ok``. An EXISTENCE claim (a counter-claim: "some minimiser is
+    not identified") confirms by exhibiting its witness: build ``CheckResult(status="confirms",
+    counterexample=witness, process=typed_witness, ...)`` directly; the report shows it."""
     if _truthy(ok):
         return confirms(kind, detail, **kw)
     if not counterexample:

@@ -397,3 +397,23 @@ def test_number_and_matrix_helpers():
     with pytest.raises(ProcessError) as e:
         LinearProcess(X=np.zeros((0, 1)), lam=LAMConfig(d_z=1))
     assert e.value.field == "X"
+
+
+def test_defaults_are_pinned():
+    """The documented defaults: a plain LAM in population (sum) units, every sample labelled, batch 128 (Zhang's
+    code); Zhang's simulation at d_o = 128, d_a = d_z = 8; Lee's reconstruction at d_o = 16, d_s = d_x = 4,
+    d_a = 3, sigma_a = sigma_xi = 1, gamma = 1/2."""
+    import dataclasses
+
+    c = LAMConfig(d_z=1)
+    assert (c.learn_A, c.tie_CD, c.kappa, c.action_weight, c.loss_normalisation, c.label_fraction, c.label_average,
+            c.batch, c.Phi) == (True, False, 0.0, 0.0, "sum", 1.0, "labelled", 128, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.d_z = 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        process().chi = 0.0
+    z = zhang_process(np.random.default_rng(0))
+    assert (z.d_o, z.d_a, z.d_z, z.chi, z.has_noise) == (128, 8, 8, 0.0, False)
+    p = lee_process()
+    assert (p.d_o, p.G_s.shape[1], p.d_x, p.d_a, p.d_z) == (16, 4, 4, 3, 3)
+    assert np.allclose(p.Sigma_a, np.eye(3)) and np.allclose(p.Sigma_xi, np.eye(4)) and np.allclose(p.Gamma, 0.5 * np.eye(4))

@@ -198,7 +198,7 @@ class LinearProcess:
         if self.G_s is not None:
             G_s = _matrix("G_s", self.G_s, d_o)
             W = _matrix("W", self.W, G_s.shape[1], d_a)
-            if not np.allclose(G_s @ W, X, atol=1e-9 * max(1.0, float(np.abs(X).max(initial=0.0)))):
+            if not np.allclose(G_s @ W, X, rtol=0.0, atol=1e-9 * max(1.0, float(np.abs(X).max(initial=0.0)))):
                 raise ProcessError("X", "must equal G_s W")
             set_("G_s", G_s)
             set_("W", W)

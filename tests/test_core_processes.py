@@ -417,3 +417,13 @@ def test_defaults_are_pinned():
     p = lee_process()
     assert (p.d_o, p.G_s.shape[1], p.d_x, p.d_a, p.d_z) == (16, 4, 4, 3, 3)
     assert np.allclose(p.Sigma_a, np.eye(3)) and np.allclose(p.Sigma_xi, np.eye(4)) and np.allclose(p.Gamma, 0.5 * np.eye(4))
+
+
+def test_X_must_equal_G_s_W_to_the_stated_tolerance():
+    """|G_s W - X| <= 1e-9 * max(1, max|X|) entrywise, as the check states: a relative error of 1e-7 on O(1)
+    entries is a different action map, not round-off (np.allclose's default rtol = 1e-5 would accept it)."""
+    W = np.eye(2) * (1 + 1e-7)
+    with pytest.raises(ProcessError, match="X: must equal G_s W"):
+        LinearProcess(X=X, lam=LAMConfig(d_z=2), G_s=X, W=W)
+    ok = LinearProcess(X=X, lam=LAMConfig(d_z=2), G_s=X, W=np.eye(2) * (1 + 1e-10))  # 2e-10 <= 2e-9
+    assert ok.W[0, 0] == 1 + 1e-10

@@ -206,3 +206,63 @@ def test_lee_base_model_and_contexts():
         assert not holds("lee-base-model", base.with_lam(**kw)), kw
     assert "N(0, 0.5^2 I)" in evaluate("lee-augmentation", base.with_lam(kappa=0.5)).reason
     assert not holds("paired-contexts", base)
+
+
+# --- Lachapelle 2025 (reconstruction): the finite process and the continuous test bed ---------------------
+
+def _finite(**kw):
+    from numerics.lachapelle2025.process import FiniteProcess
+
+    base = dict(states=3, actions=2, codes=2, edges=((0, 1), (1, 2)))
+    return FiniteProcess(**{**base, **kw})
+
+
+def test_la_finite_evaluators():
+    pytest.importorskip("numerics.lachapelle2025.assumptions")
+    p = _finite()  # a path of 3 states, both actions everywhere, no merge, k = m = 2
+    for name in ("la-finite-setting", "la-A2-continuity", "la-continuous-encoder", "la-A3-connectivity",
+                 "la-A4-injectivity", "la-separated-action-graphs", "la-overlap", "la-positive-lambda",
+                 "la-idm-entropy-regulariser", "la-A1-realisability"):
+        assert holds(name, p), name
+    for name in ("la-no-entropy-term", "la-spare-codes", "la-continuous-latent"):
+        assert not holds(name, p), name
+    assert not holds("la-finite-setting", _finite(codes=1)) and not holds("la-A1-realisability", _finite(codes=1))
+    assert holds("la-spare-codes", _finite(codes=3)) and holds("la-no-entropy-term", _finite(lam=0.0))
+    assert not holds("la-positive-lambda", _finite(lam=0.0))
+    free = _finite(continuity=False)
+    assert not holds("la-A2-continuity", free) and not holds("la-continuous-encoder", free)
+    merged = _finite(merge=((1, 0, 1),))  # g(1, 0) = g(1, 1)
+    assert not holds("la-A4-injectivity", merged) and not holds("la-separated-action-graphs", merged)
+    assert "(1, 0, 1)" in evaluate("la-A4-injectivity", merged).reason
+    # action 1 only at the two ends of the path: S_1 = {0, 2} is disconnected
+    split = _finite(available=((0, 1), (0,), (0, 1)))
+    assert not holds("la-A3-connectivity", split) and "S_1 has 2 components" in evaluate("la-A3-connectivity", split).reason
+    assert holds("la-overlap", split)  # they co-occur (unmerged) at states 0 and 2
+    apart = _finite(available=((0,), (0, 1), (1,)), merge=((1, 0, 1),))  # co-occur only at 1, merged there
+    assert not holds("la-overlap", apart)
+    assert holds("la-overlap", _finite(available=((0,), (0, 1), (1,))))
+    assert not holds("la-idm-entropy-regulariser", _finite(regulariser="conditional-entropy"))
+
+
+def test_la_testbed_evaluators():
+    pytest.importorskip("numerics.lachapelle2025.assumptions")
+    from numerics.lachapelle2025.testbed import ContinuousTestBed as TB
+
+    b = TB()  # connected square, 4 actions, 4 codes, softmax latent, full support
+    for name in ("la-finite-setting", "la-A1-realisability", "la-A2-continuity", "la-continuous-encoder",
+                 "la-A3-connectivity", "la-A4-injectivity", "la-separated-action-graphs", "la-overlap",
+                 "la-positive-lambda", "la-idm-entropy-regulariser"):
+        assert holds(name, b), name
+    for name in ("la-no-entropy-term", "la-spare-codes", "la-continuous-latent"):
+        assert not holds(name, b), name
+    assert not holds("la-finite-setting", TB(codes=3)) and not holds("la-A1-realisability", TB(codes=3))
+    assert holds("la-finite-setting", TB(codes=3, latent="continuous"))
+    assert holds("la-spare-codes", TB(codes=5)) and holds("la-spare-codes", TB(latent="continuous"))
+    assert holds("la-continuous-latent", TB(latent="continuous"))
+    assert not holds("la-A2-continuity", TB(latent="vq")) and holds("la-continuous-encoder", TB(latent="vq"))
+    assert not holds("la-A3-connectivity", TB(domain="disconnected"))
+    assert not holds("la-overlap", TB(full_support=False))
+    same = TB(same_dynamics=(0, 1))  # g(s, 1) = g(s, 0): gap 0
+    assert not holds("la-A4-injectivity", same) and not holds("la-separated-action-graphs", same)
+    assert not holds("la-A1-realisability", same)
+    assert holds("la-no-entropy-term", TB(lam=0.0)) and not holds("la-positive-lambda", TB(lam=0.0))

@@ -10,7 +10,8 @@ Two kinds (the field names are a contract: examples and other tools write them).
     [action]   variance         # >= 0; a number (isotropic) or a list of d_a numbers (diagonal covariance)
     [noise]    type = "none" | "isotropic" | "structured"; sigma >= 0; d_b (structured, default d_a);
                overlap (structured): cosine in [0, 1) of every principal angle between span(Y) and the
-               action directions span(X), or "random" (Y by QR, independent of X, as in the papers)
+               action directions span(X), or "random" (Y by QR, independent of X, as in the papers); d_b and
+               overlap are validated with every type and used only by "structured"
     [policy]   chi in [0, 1]    # a = chi Pi o + (1 - chi) pi_s, Pi with orthonormal rows (Zhang Sec. 4.2)
     [exogenous] (optional, Lee et al.): d_x, gamma in [-1, 1], sigma_xi >= 0, overlap in [0, 1), d_s
                (endogenous state size, default d_a); x' = gamma x + xi, G_x tilted toward the action pixels
@@ -386,9 +387,6 @@ def _parse_linear(doc: Mapping[str, Any]) -> LinearSpec:
     sigma = noise.number("sigma", 0.0, lo=0.0)
     if ntype == "none" and sigma != 0:
         raise SpecError("noise.sigma", f"is {sigma:g} but noise.type = \"none\" (set type, or sigma = 0)")
-    for key in ("d_b", "overlap"):
-        if noise.has(key) and ntype != "structured":
-            raise SpecError(f"noise.{key}", f"only for type = \"structured\" (type is {ntype!r})")
     d_b = noise.integer("d_b", None, lo=1)
     overlap: float | str = 0.0
     if noise.has("overlap"):

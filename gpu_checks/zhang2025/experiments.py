@@ -65,7 +65,8 @@ def _band(rows: list[dict], x: str, label: str, where) -> Series:
 
 def _scale_note(er: R.ExperimentRun) -> str:
     t = er.training
-    return (f"[{t['scale']}: d_o = {t['d_o']}, d_a = {t['d_a']}, d_b = {t['d_b']}, {t['models']} models ({t['seeds']} "
+    d_a = sorted({p.d_a for p in er.procs})
+    return (f"[{t['scale']}: d_o = {t['d_o']}, d_a = {d_a}, d_b = {t['d_b']}, {t['models']} models ({t['seeds']} "
             f"draws), {t['updates']} updates, {t['schedule']}, batch {t['batch']}, w_eff {t['invariants']['w_eff']}]")
 
 

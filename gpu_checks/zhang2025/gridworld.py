@@ -318,7 +318,7 @@ def _train_all(scale: str, device: str, seed: int, progress) -> Trained:
 
 # --- the check -------------------------------------------------------------------------------------
 
-#: (metric, smaller setting, larger setting): the Table 1 orderings as the brief states them.
+#: (metric, smaller setting, larger setting): the orderings of Table 1 (Sec. 5 conclusions (1)-(4)).
 ORDERINGS = (
     ("ctrl", "no noise", "base"),
     ("ctrl", "base", "high noise"),

@@ -6,7 +6,7 @@ Prop. 4.3 gives A = I, C = -D under augmentation, so z = D r with r = o' - o = X
 
 Its global minimisers are the minimiser set of the process with augmentation and an action head of weight
 lambda (`numerics.optima`: reduced-rank regression of y = [r; sqrt(lambda) a] on r); `la_process` builds it.
-Claimed lambda -> infinity minimiser (brief): X = U S V^T, D = [U^T; 0], B = [U, *], E = [V S^{-1}, *], value
+Claimed lambda -> infinity minimiser (App. C.3, reconstructed): X = U S V^T, D = [U^T; 0], B = [U, *], E = [V S^{-1}, *], value
 tr Sigma_eps for every lambda, with D eps = 0 and B z = q. With d_z > d_a (a uncorrelated with eps, eps^T X = 0)
 the spare latent rows on the top noise directions W beat it at every lambda (value tr Sigma_eps -
 sum_{i <= d_z - d_a} lambda_i(Sigma_eps)); with noise correlated with the action (eps = Y a, Y^T X = 0:

@@ -251,6 +251,9 @@ def _p5_domain(repair: bool = False, **kw):
 @register_check("ZP-P5", "numeric", "claimed lambda->inf minimiser vs the optimum over the domain (hypothesis) and explicit better points")
 def zp_p5_numeric(ctx: CheckContext) -> CheckResult:
     out = search_counterexample(_p5_domain(), action.claim_violation, max_examples=ctx.scale.examples)
+    # the smallest counterexample may have a rank-deficient X (outside the repair); the claim fails with full rank too
+    full = search_counterexample(S.restrict("ZP-P5", action.orthogonal_noise_processes(), repair=True), action.claim_violation,
+                                 max_examples=ctx.scale.examples)
     lams = (1.0, 10.0, 100.0, 1000.0)
     rows, ranges, witness = [], {}, None
     if out.found:
@@ -268,10 +271,14 @@ def zp_p5_numeric(ctx: CheckContext) -> CheckResult:
          f"{list(lams)}: {below} (optimum {[round(r['optimum'], 4) for r in rows]} vs claimed "
          f"{[round(r['claimed'], 4) for r in rows]}); NMSE(eps | z) at lambda = 1e3 over the minimiser set: "
          f"[{ranges['witness_nmse_eps_given_z_lambda_1e3'].lo:.4f}, {ranges['witness_nmse_eps_given_z_lambda_1e3'].hi:.4f}]"
-         f" (< 1: D eps != 0 at every minimiser). Noise correlated with the action (eps = 2 Y a, outside the typed "
-         f"family): L_a = {corr['L_a_better'][0]:.2g} < claimed {corr['L_a_claimed'][0]:.4g} at every lambda")
+         f" (< 1: D eps != 0 at every minimiser). With X of full column rank and E[a eps^T] = 0 (the repair's domain): "
+         + (f"{full.detail} (d_o = {full.counterexample.d_o}, d_a = {full.counterexample.d_a}, d_z = {full.counterexample.d_z})"
+            if full.found else "no counterexample")
+         + f". Noise correlated with the action (eps = 2 Y a, outside the typed family): L_a = {corr['L_a_better'][0]:.2g} < "
+         f"claimed {corr['L_a_claimed'][0]:.4g} at every lambda")
         if out.found else f"{out.examples} draws, the claimed point is optimal in the limit on every draw",
-        counterexample=(out.witness() | {"rows": rows, "correlated_noise": corr}) if out.found else None,
+        counterexample=(out.witness() | {"rows": rows, "correlated_noise": corr,
+                                         "full_rank_witness": full.witness()}) if out.found else None,
         process=witness, ranges=ranges,
         measured={"instances": out.examples, "rows": rows, "correlated_noise": corr},
     )

@@ -321,7 +321,7 @@ CLAIMS: tuple[Claim, ...] = (
     ),
 )
 
-#: Contribution-level claims (brief §3, "no separate ids; covered by the claims cited") [paper].
+#: Contribution-level claims (the paper's list of contributions; no separate ids: covered by the claims cited) [paper].
 CONTRIBUTIONS: tuple[Contribution, ...] = (
     Contribution(P, "Linear LAM preserves the essence of practical LAMs (App. A lists the gaps).", ("ZP-E7",)),
     Contribution(P, "The PCA reduction justifies LAMs when controllable changes dominate the variance of frame changes.",

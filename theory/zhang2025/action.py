@@ -1,4 +1,4 @@
-"""Symbolic check of ZP-P5 (Prop. 4.4, action prediction).
+"""Symbolic derivation for ZP-P5 (Prop. 4.4, action prediction; library, checks in `theory.zhang2025.checks`).
 
 Under Prop. 4.3 (A = I, C = -D) z = D r, r = q + eps = X a + eps, a_hat = E z, and
 
@@ -6,7 +6,7 @@ Under Prop. 4.3 (A = I, C = -D) z = D r, r = q + eps = X a + eps, a_hat = E z, a
 
 Derived entrywise from the definition (d_o = 2, d_a = d_z = 1) with a general cross-covariance S_ae = E[a eps^T]:
 L_a = E||(BD-I)q||^2 + E||(BD-I)eps||^2 + lambda E||(EDX-I)a||^2 + lambda E||ED eps||^2 + (cross terms linear in
-S_ae). The cross terms vanish iff S_ae = 0 for generic (B, D, E): the brief's decomposition needs a ⊥ eps (matrix), which
+S_ae). The cross terms vanish iff S_ae = 0 for generic (B, D, E): the proof outline's decomposition needs a ⊥ eps (matrix), which
 the stated E[q^T eps] = 0 (a scalar, implied by eps^T X = 0) does not give.
 """
 

@@ -1,4 +1,4 @@
-"""Symbolic check of ZP-P4 (Prop. 4.3, data augmentation).
+"""Symbolic derivation for ZP-P4 (Prop. 4.3, data augmentation; library, checks in `theory.zhang2025.checks`).
 
 With kappa_1 added to both IDM inputs and kappa_2 to the FDM input and the target, the residual is
 

@@ -1,4 +1,4 @@
-"""Symbolic check of ZP-O1 (Sec. 4.1, over-parameterisation).
+"""Symbolic derivation for ZP-O1 (Sec. 4.1, over-parameterisation; library, checks in `theory.zhang2025.checks`).
 
 (i) With A = (1 - alpha) I the residual is B z - (r + alpha o): the loss at A = (1-alpha) I is the
 reduced-rank regression error E||B(C o + D o') - (r + alpha o)||^2, zero exactly on the paper's

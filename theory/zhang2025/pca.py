@@ -1,4 +1,4 @@
-"""Symbolic checks for Zhang et al. 2025 (linear LAM).
+"""Symbolic derivations for ZP-P1 and ZP-P2 (library; the checks are in `theory.zhang2025.checks`).
 
 ZP-P1: the linear-LAM loss reduces to PCA on q + eps; derived entrywise from the definition, see
 `theory.linear_lam` for eqs. (1)-(3). ZP-P2: Eckart-Young for the reduced loss, derived through the

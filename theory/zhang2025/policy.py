@@ -1,4 +1,4 @@
-"""Symbolic check of ZP-P3 (Sec. 4.2, correlated policy a = Pi_d o + pi_s).
+"""Symbolic derivation for ZP-P3 (Sec. 4.2, correlated policy a = Pi_d o + pi_s; library, checks in `theory.zhang2025.checks`).
 
 With o, eps, pi_s mutually uncorrelated, K = E[o r^T] = E[o q^T] = Sigma_o Pi_d^T X^T, and the stationary
 A of theory.linear_lam eq. (3) becomes

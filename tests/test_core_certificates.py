@@ -247,6 +247,10 @@ def test_lsq_tolerance_scale_takes_the_largest_term():
     assert c.tol == pytest.approx(1.8e-5, rel=1e-12)
     c = certified_lsq(np.diag([0.5, 0.25]), np.array([[0.1, 0.0]]), 0.2)  # every term below 1: scale = 1
     assert c.tol == pytest.approx(2e-6, rel=1e-12) and c.certified
+    # the spectral norm (3 + sqrt 2 for this tridiagonal S), not the max column sum (5)
+    T = np.array([[3.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 3.0]])
+    c = certified_lsq(T, np.array([[0.1, 0.0, 0.0]]), 0.0)
+    assert c.tol == pytest.approx(1e-6 * (3 + np.sqrt(2)) * 3, rel=1e-12)
 
 
 def test_lsq_with_a_rank_deficient_S_and_G_in_its_range():

@@ -221,6 +221,81 @@ def skip_operators(db: Path, sample: int = 1) -> None:
     con.close()
 
 
+#: Mutants no test can kill, read one by one (docs/mutation.md): (line, operator, text of the mutated line,
+#: reason). Matched on the line, the operator and the mutated line's text.
+EQUIVALENT: dict[str, list[tuple[int, str, str, str]]] = {
+    "theory/checks.py": [
+        (21, "ReplaceFalseWithTrue", "eq=True", "Scale defines __eq__ and __hash__; dataclass(eq=True) keeps explicit ones"),
+        (247, "ExceptionReplacer", "CosmicRayTestingException", "numpy is a hard dependency: the import never fails"),
+        (250, "ReplaceTrueWithFalse", "x is False or x is False", "dead test: a sympy-typed object is never the builtin True/False"),
+        (250, "ReplaceFalseWithTrue", "x is True or x is True", "dead test: a sympy-typed object is never the builtin True/False"),
+        (250, "ReplaceOrWithAnd", "x is True and x is False", "dead test: a sympy-typed object is never the builtin True/False"),
+        (322, "NumberReplacer", 'split(":", 2)[0]', "the first field of str.split is the same for any maxsplit >= 1"),
+    ],
+    "numerics/certificates.py": [
+        (71, "NumberReplacer", "shape[ -1]", "Sigma is square (it is symmetrised as Sigma + Sigma^T first)"),
+        (71, "NumberReplacer", "shape[ 1]", "Sigma is square (it is symmetrised as Sigma + Sigma^T first)"),
+        (76, "ReplaceTrueWithFalse", "symmetric=False", "cvxpy's >> constrains the symmetric part and Sigma is symmetric: "
+         "the program and every numpy residual see only sym(P)"),
+        (80, "ReplaceTrueWithFalse", "symmetric=False", "as for P: only sym(Z) enters tr Z and the two cone constraints"),
+        (82, "ReplaceBinaryOperator_Mul_Div", "nu / eye", "cvxpy canonicalises division by a constant through its "
+         "structural non-zeros: nu / I is nu I to the solver (same solutions; the residuals use nu * I in numpy)"),
+        (88, "NumberReplacer", "max( -1.0,", "|tr P - k| >= 0 is among the terms, so the max is >= 0 anyway"),
+        (148, "NumberReplacer", "max( 0.0,", "the rank cut: for G in the row range of S (the documented precondition) a "
+         "direction of eigenvalue <= 2e-12 max(1, ||S||) changes W, values and residuals by <= 2e-12 |M|^2, far "
+         "below tol = 1e-6 scale n"),
+        (148, "ReplaceBinaryOperator_Mul_Div", "1e-12 / max(", "the rank cut (as above)"),
+        (148, "NumberReplacer", "max( 2.0,", "the rank cut (as above)"),
+        (148, "ReplaceComparisonOperator_Gt_GtE", "w >= 1e-12", "the rank cut (as above)"),
+        (151, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),
+        (151, "NumberReplacer", "initial= -1.0", "max(1.0, ...) already bounds the scale below by 1"),
+        (157, "ReplaceBinaryOperator_Add_Sub", "- c0)).solve", "a constant in the solver's objective moves no argmin; "
+         "the value is recomputed in numpy"),
+        (159, "ReplaceBinaryOperator_Div_Mul", "sum_squares(V) * 4", "V L^T = 2G has one solution (L has full column "
+         "rank by construction), so the dual objective is irrelevant; its value is recomputed in numpy"),
+        (159, "NumberReplacer", "sum_squares(V) / 5", "one feasible V (as above)"),
+        (159, "NumberReplacer", "sum_squares(V) / 3", "one feasible V (as above)"),
+    ],
+    "numerics/linear_lam.py": [
+        (35, "NumberReplacer", "shape[ -1]", "S_oo is square"),
+        (35, "NumberReplacer", "shape[ 1]", "S_oo is square"),
+        (73, "NumberReplacer", "shape[ 1]", "Sigma_r is square"),
+        (73, "NumberReplacer", "shape[ -1]", "Sigma_r is square"),
+        (112, "NumberReplacer", "s[0] == -1", "a zero matrix then falls through to s > rtol * 0, which keeps nothing either"),
+        (122, "NumberReplacer", "- 2.0, 1.0", "singular values are >= 0: the lower clip never acts"),
+        (122, "NumberReplacer", "- 0.0, 1.0", "singular values are >= 0: the lower clip never acts"),
+    ],
+    "numerics/probes.py": [
+        (29, "NumberReplacer", "size == -1", "an empty S_vv then explains 0 (pinv of the empty matrix): NMSE 1 either way"),
+        (31, "ReplaceTrueWithFalse", "hermitian=False", "the same pseudo-inverse of a symmetric matrix (SVD instead of eigh)"),
+        (82, "NumberReplacer", "v_fit.size == -1", "an empty probe input then fits M with no columns: R = y, NMSE 1 either way"),
+        (84, "ReplaceTrueWithFalse", "hermitian=False", "the same pseudo-inverse of a symmetric matrix (SVD instead of eigh)"),
+        (108, "ReplaceBinaryOperator_Sub_Add", "Y + ybar", "V - vbar is centred, so its least-squares solution ignores "
+         "constant columns of the right-hand side"),
+        (130, "NumberReplacer", "shape[ 1]", "G is square"),
+        (130, "NumberReplacer", "shape[ -1]", "G is square"),
+        (133, "NumberReplacer", "e[ -1, -1]", "e has one row: index -1 is 0"),
+        (136, "NumberReplacer", "max(float(np.trace(Ty @ G_eval @ Ty.T)), -1.0)", "the raw second moment is >= 0; when "
+         "it is 0 the centred total is 0 and both thresholds send it to 1"),
+        (136, "ReplaceComparisonOperator_LtE_Lt", "total < 1e-14", "the threshold is > 0: the two differ only when the "
+         "centred variance equals 1e-14 times the raw second moment exactly"),
+        (143, "ReplaceTrueWithFalse", "hermitian=False", "the same pseudo-inverse of a symmetric matrix (SVD instead of eigh)"),
+    ],
+    "numerics/processes.py": [
+        (132, "NumberReplacer", "w <= -1", "w >= 0; at w = 0 the formula gives 0 as well"),
+        (132, "ReplaceComparisonOperator_LtE_Lt", "p < 0", "p >= 0; at p = 0 the formula gives 0 as well"),
+    ],
+}
+
+
+def _equivalent(module: str, line: int, op: str, diff: str) -> str | None:
+    plus = " ".join(x[1:] for x in (diff or "").splitlines() if x.startswith("+") and not x.startswith("+++"))
+    for ln, o, needle, why in EQUIVALENT.get(module, []):
+        if ln == line and op.endswith(o) and needle in plus:
+            return why
+    return None
+
+
 def summarise(module: str, db: Path, out: Path) -> dict:
     con = sqlite3.connect(db)
     rows = con.execute(
@@ -231,12 +306,21 @@ def summarise(module: str, db: Path, out: Path) -> dict:
     killed = [r for r in done if r[5] == "KILLED" or r[4] == "TIMEOUT"]
     survived = [r for r in done if r[5] == "SURVIVED"]
     incompetent = [r for r in done if r[5] == "INCOMPETENT"]
+    equivalent = [r for r in survived if _equivalent(module, r[2], r[1], r[6])]
+    alive = [r for r in survived if r not in equivalent]
+    scored = len(done) - len(equivalent) - len(incompetent)
     summary = {"module": module, "mutants": len(done), "killed": len(killed), "survived": len(survived),
-               "incompetent": len(incompetent),
-               "survivors": [{"job": j, "operator": op, "line": line, "diff": diff} for j, op, line, _, _, _, diff in survived]}
+               "equivalent": len(equivalent), "incompetent": len(incompetent),
+               "score": len(killed) / scored if scored else 1.0,
+               "survivors": [{"job": j, "operator": op, "line": line, "diff": diff,
+                              "equivalent": _equivalent(module, line, op, diff)}
+                             for j, op, line, _, _, _, diff in survived]}
     out.write_text(json.dumps(summary, indent=1))
-    print(f"{module}: {len(killed)} killed / {len(done)} run, {len(survived)} survived, "
-          f"{len(incompetent)} incompetent -> {out}")
+    print(f"{module}: {len(killed)} killed / {scored} non-equivalent ({100 * summary['score']:.1f}%); "
+          f"{len(equivalent)} equivalent, {len(alive)} alive, {len(incompetent)} incompetent, {len(done)} run -> {out}")
+    for j, op, line, _, _, _, diff in alive:
+        plus = " ".join(x[1:].strip() for x in (diff or "").splitlines() if x.startswith("+") and not x.startswith("+++"))
+        print(f"  alive: line {line} {op}: {plus}")
     return summary
 
 

@@ -150,6 +150,25 @@ def report_data(reports: Sequence[ClaimReport], env: dict, tests: dict[str, list
             "environment": plain(env), "timing": plain(timing)}
 
 
+def is_timing_key(key: str) -> bool:
+    """Wall-clock fields: ``timing`` at the top, and every key named ``seconds`` or ending in
+    ``_seconds`` (a check's own and those a check puts in ``measured``, e.g. ``train_seconds``)."""
+    return key == "seconds" or key.endswith("_seconds")
+
+
+def without_timing(data):
+    """report.json data minus its wall-clock fields (`is_timing_key`, and the top-level ``timing``):
+    what is byte-identical between two runs of the same audit on the same commit, whatever the
+    executor and the number of jobs."""
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if not is_timing_key(str(k))}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+    return strip({k: v for k, v in data.items() if k != "timing"})
+
+
 def dumps(data: dict) -> str:
     """report.json text: strict JSON (no NaN/Infinity), never truncated; objects one key a line,
     arrays of numbers (vectors, matrices) on one line each."""

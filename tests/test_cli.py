@@ -122,22 +122,37 @@ def test_a_folder_that_is_not_a_lamcheck_report_is_refused(tmp_path, capsys, no_
     assert _snapshot(tmp_path) == before
 
 
+def _claim_without(tiers: set[str]) -> str:
+    """A ledger claim with no check of these tiers (it reads not-run when only they are audited)."""
+    from lamcheck.registry import load_checks
+    from theory.checks import registered_checks
+    from theory.ledger import LEDGER
+
+    load_checks()
+    return next(cid for cid in LEDGER if not {s.kind for s in registered_checks(cid)} & tiers)
+
+
 def test_audit_writes_the_report_contract(tmp_path, capsys):
+    from theory.checks import registered_checks
+
+    idle = _claim_without({"numeric", "convex"})
     out = tmp_path / "rep"
-    assert main(["audit", "--claim", "ZP-P2", "LA-T2", "--tier", "numeric,convex", "--jobs", "2", "--out", str(out)]) == 0
+    assert main(["audit", "--claim", "ZP-P2", idle, "--tier", "numeric,convex", "--jobs", "2", "--out", str(out)]) == 0
     data = json.loads((out / "report.json").read_text())
     assert data["schema_version"] == "2.0"
-    assert [c["id"] for c in data["claims"]] == ["ZP-P2", "LA-T2"]
-    zp, la = data["claims"]
+    assert [c["id"] for c in data["claims"]] == ["ZP-P2", idle]
+    zp, other = data["claims"]
     assert {"id", "paper", "provenance", "verdict", "verdict_label", "quantifier", "checks", "ranges",
             "counterexample", "repair", "assumptions"} <= set(zp)
-    assert zp["verdict"] == "verified" and [c["kind"] for c in zp["checks"]] == ["numeric", "convex"]
+    expected = [(s.name, s.kind) for s in registered_checks("ZP-P2") if s.target == "claim" and s.kind in ("numeric", "convex")]
+    assert [(c["name"], c["kind"]) for c in zp["checks"]] == expected and {k for _, k in expected} == {"numeric", "convex"}
+    assert zp["verdict"] == "verified" and zp["counterexample"] is None
     assert all({"kind", "status", "detail", "answers", "role", "ranges"} <= set(c) for c in zp["checks"])
-    assert {c["role"] for c in zp["checks"]} == {"decides"}
-    assert la["verdict"] == "not-run" and la["provenance"] == "reconstructed" and la["checks"] == []
+    assert all(c["role"] in ("decides", "explains") for c in zp["checks"])
+    assert other["verdict"] == "not-run" and other["checks"] == []
     assert {"versions", "seed", "device", "commit"} <= set(data["environment"])
     assert data["environment"]["versions"]["torch"].startswith("2.")
-    assert data["selection"] == {"full": False, "paper": None, "claims": ["ZP-P2", "LA-T2"], "tiers": ["numeric", "convex"]}
+    assert data["selection"] == {"full": False, "paper": None, "claims": ["ZP-P2", idle], "tiers": ["numeric", "convex"]}
     assert data["timing"]["jobs"] == 2 and data["timing"]["executor"] == "local"
     pca = next(c for c in data["contributions"] if "PCA reduction" in c["text"])
     assert {"id": "ZP-P2", "verdict": "verified", "repair_verdict": None} in pca["covered_by"]

@@ -17,7 +17,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from numerics.processes import LAMConfig, LinearProcess
-from theory.assumptions import in_domain
+from theory.assumptions import has_evaluator, in_domain
 from theory.claims import Assumption
 
 Array = np.ndarray
@@ -77,13 +77,25 @@ def linear_processes(draw, *, min_d_o: int = 2, max_d_o: int = 5, noise_kinds: t
     return LinearProcess(X=X, lam=lam_cfg, F_o=F_o, F_a=F_a, F_e=F_e, noise_target=target, chi=chi, Pi=Pi, **exo)
 
 
+class MissingEvaluator(LookupError):
+    """A claim's assumption has no evaluator for the process type being drawn: its domain is unknown."""
+
+
 def within(assumptions: Iterable[Assumption], strategy: st.SearchStrategy) -> st.SearchStrategy:
-    """Draws of ``strategy`` on which every evaluable assumption holds (the claim's stated domain).
-    Works for strategies of processes and of (process, extra...) tuples (the first item is evaluated)."""
+    """Draws of ``strategy`` on which every assumption holds (the claim's stated domain). Works for
+    strategies of processes and of (process, extra...) tuples (the first item is evaluated). Every
+    assumption must have an evaluator for the drawn type: a missing one raises `MissingEvaluator`
+    instead of silently letting every draw through."""
     assumptions = tuple(assumptions)
+    checked: set[type] = set()
 
     def ok(x) -> bool:
         proc = x[0] if isinstance(x, tuple) else x
+        if type(proc) not in checked:
+            missing = [a.name for a in assumptions if not has_evaluator(a.name, type(proc))]
+            if missing:
+                raise MissingEvaluator(f"no evaluator for {missing} on {type(proc).__name__}")
+            checked.add(type(proc))
         return in_domain(assumptions, proc)
 
     return strategy.filter(ok)

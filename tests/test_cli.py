@@ -165,20 +165,29 @@ def test_audit_writes_the_report_contract(tmp_path, capsys):
     assert sorted(manifest.files) == ["report.json", "report.md"] and manifest.full is False
 
 
-def test_files_the_user_had_in_the_report_folder_are_untouched(tmp_path, capsys):
+def test_files_the_user_had_in_the_report_folder_are_untouched(tmp_path, capsys, monkeypatch):
+    import lamcheck.audit
+
     out = tmp_path / "rep"
-    assert main(["audit", *SMALL, "--out", str(out)]) == 0
+    real = lamcheck.audit.run_audit
+    with monkeypatch.context() as mp:  # a first (made-up) audit makes `out` a lamcheck report folder
+        mp.setattr(lamcheck.audit, "run_audit", lambda claims, *a, **k: ([lamcheck.audit.ClaimReport(c) for c in claims], 0.0))
+        assert main(["audit", *SMALL, "--out", str(out)]) == 0
+    assert lamcheck.audit.run_audit is real
     (out / "notes.txt").write_text("my notes")
     (out / "figures" / "mine.png").write_bytes(b"my figure")
     (out / "mine").mkdir()
     (out / "mine" / "data.csv").write_text("1,2")
     mine = {p: (out / p).read_bytes() for p in ("notes.txt", "figures/mine.png", "mine/data.csv")}
     stamps = {p: (out / p).stat().st_mtime_ns for p in mine}
-    first = (out / "report.json").read_text()
-    assert main(["audit", *SMALL, "--seed", "1", "--out", str(out)]) == 0
+    first = json.loads((out / "report.json").read_text())
+    assert main(["audit", *SMALL, "--seed", "1", "--out", str(out)]) == 0  # a real audit into the same folder
     assert {p: (out / p).read_bytes() for p in mine} == mine
     assert {p: (out / p).stat().st_mtime_ns for p in mine} == stamps
-    assert json.loads((out / "report.json").read_text())["environment"]["seed"] == 1 != json.loads(first)["environment"]["seed"]
+    second = json.loads((out / "report.json").read_text())
+    assert (first["environment"]["seed"], second["environment"]["seed"]) == (0, 1)
+    assert first["claims"][0]["checks"] == [] and second["claims"][0]["checks"][0]["status"] == "confirms"
+    assert sorted(read_manifest(out).files) == ["report.json", "report.md"]
     assert not [p for p in out.iterdir() if p.name.startswith(".lamcheck-staging")]
 
 

@@ -84,7 +84,8 @@ def assert_moment(closed: np.ndarray, u: np.ndarray, v: np.ndarray, S_uu: np.nda
 @pytest.mark.parametrize("pair", [
     ("o", "o"), ("pi_s", "pi_s"), ("a", "a"), ("q", "q"), ("eps", "eps"), ("b", "b"), ("x", "x"), ("xi", "xi"),
     ("r", "r"), ("o_next", "o"), ("o_next", "o_next"), ("x", "o"), ("xi", "r"), ("x_next", "x"),
-    ("delta", "delta"), ("a", "o"), ("q", "o"), ("r", "o"), ("eps", "b"), ("x_next", "o_next"),
+    ("delta", "delta"), ("a", "o"), ("q", "o"), ("r", "o"), ("eps", "b"), ("x_next", "o_next"), ("a", "pi_s"),
+    ("r", "pi_s"), ("o_next", "xi"),
 ])
 def test_closed_form_moment_against_monte_carlo(draws, pair):
     p = process()
@@ -327,6 +328,8 @@ def test_validation_boundaries_are_allowed():
     (dict(action_weight=0.72, loss_normalisation="mean", label_fraction=0.01, label_average="all"), 128, 8, 0.72 * 16 * 0.01),
     (dict(action_weight=0.0, loss_normalisation="mean"), 128, 8, 0.0),
     (dict(action_weight=3.0, label_fraction=0.0), 4, 2, 0.0),
+    (dict(action_weight=0.5), 4, 2, 0.5),  # a weight below 1 is a weight
+    (dict(action_weight=1.0, loss_normalisation="mean"), 10, 4, 2.5),  # d_o / d_a, not d_o // d_a
 ])
 def test_effective_action_weight_by_hand(kw, d_o, d_a, expected):
     assert LAMConfig(d_z=1, **kw).effective_action_weight(d_o, d_a) == pytest.approx(expected, rel=1e-12)
@@ -427,3 +430,22 @@ def test_X_must_equal_G_s_W_to_the_stated_tolerance():
         LinearProcess(X=X, lam=LAMConfig(d_z=2), G_s=X, W=W)
     ok = LinearProcess(X=X, lam=LAMConfig(d_z=2), G_s=X, W=np.eye(2) * (1 + 1e-10))  # 2e-10 <= 2e-9
     assert ok.W[0, 0] == 1 + 1e-10
+
+
+def test_source_dimension_and_constructor_signatures():
+    p = process()
+    assert p.source.n_source == 4 + 2 + 2 + 2  # n_o + n_a + n_e + n_xi
+    one = LinearProcess(X=np.ones((2, 1)), lam=LAMConfig(d_z=1), F_o=np.ones((2, 1)))  # n_o = n_a = 1
+    assert one.source.n_source == 2 and np.allclose(one.Sigma_o, np.ones((2, 2)))
+    with pytest.raises(ProcessError, match="M: has 2 rows, expected 1"):
+        from numerics.processes import _matrix
+
+        _matrix("M", np.ones((2, 3)), rows=1)
+    with pytest.raises(TypeError):
+        zhang_process(np.random.default_rng(0), 6)  # sizes are keyword-only
+    with pytest.raises(TypeError):
+        lee_process(np.random.default_rng(0), 8)
+    assert zhang_process(rng=np.random.default_rng(0), d_o=6, d_a=2, d_z=2).d_o == 6
+    assert lee_process(rng=np.random.default_rng(0), d_o=8, d_s=2, d_x=2, d_a=2).d_o == 8
+    exo = zhang_process(np.random.default_rng(0), noise="exo", sigma=1.0)
+    assert exo.F_e.shape == (128, 8) and exo.noise_target == "b"  # d_b = 8 by default

@@ -284,6 +284,10 @@ EQUIVALENT: dict[str, list[tuple[int, str, str, str]]] = {
     "numerics/processes.py": [
         (132, "NumberReplacer", "w <= -1", "w >= 0; at w = 0 the formula gives 0 as well"),
         (132, "ReplaceComparisonOperator_LtE_Lt", "p < 0", "p >= 0; at p = 0 the formula gives 0 as well"),
+        (132, "NumberReplacer", "p <= -1", "p >= 0; at p = 0 the formula gives 0 as well"),
+        (201, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),
+        (403, "NumberReplacer", "s[ -1]", "[G_s G_x] has full column rank in lee_process (G_x is tilted by G_s R off an "
+         "orthonormal complement), so every singular value passes either threshold"),
     ],
 }
 

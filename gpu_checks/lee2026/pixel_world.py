@@ -46,8 +46,8 @@ def ex_c1_trained(ctx: CheckContext) -> CheckResult:
                "ex_c1_pixel_leak_by_setting", "Pixel world: future-distractor leakage per setting",
                "NMSE(xi|o_t) - NMSE(xi|z,o_t)", "6x6 torus, agent + drifting distractor (its own AR dynamics); ridge "
                "linear probe, held out.")
-    return judged("trained", ok, TAG + f"plain reconstruction: {res} (margin {px.MARGIN}, seed by seed); "
-                                      f"{out['seconds']:.0f} s on {out['device']}",
+    return judged("trained", ok, TAG + f"plain reconstruction: {res} (margin {px.MARGIN}, seed by seed; trained on "
+                                      f"{out['device']})",
                   counterexample={"settings": out["settings"]}, measured=out, figures=(fig,))
 
 

@@ -99,6 +99,10 @@ class PairedProcess:
     def to_json(self) -> dict:
         return {"paired_contexts": True, "self_term": self.self_term, "base": self.base.to_json()}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "PairedProcess":
+        return cls(base=LinearProcess.from_json(data["base"]), self_term=bool(data.get("self_term", True)))
+
 
 # --- metrics of a given encoder -------------------------------------------------------------------
 @dataclass(frozen=True)

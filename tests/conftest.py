@@ -3,8 +3,16 @@ hypothesis runs derandomised (fixed seed, no example database) so tests cannot f
 
 from __future__ import annotations
 
-import pytest
-from hypothesis import HealthCheck, settings
+import os
+
+# One BLAS thread per test process: pytest-xdist already runs one worker per core, and a second BLAS
+# thread per worker made eigh(256 x 256) 25x slower on the loaded 2-core box (915 ms vs 38 ms). Set
+# before numpy loads (pytest imports this file before any test module).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile("lamcheck", derandomize=True, database=None, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)

@@ -18,7 +18,7 @@ import numpy as np
 
 from numerics.lee2026.minimisers import (beta_star_closed_form, lambda_star_closed_form, lambda_switch, leakage,
                                          supervised)
-from numerics.lee2026.process import beta_representation, singular_values
+from numerics.lee2026.process import beta_representation
 from numerics.optima import NotClosedForm, minimiser_set
 from numerics.processes import LinearProcess
 from numerics.zhang2025.predictions import (ClaimPrediction, LinearContext, Predicate, Switch, _eigs, _fmt, _rank,
@@ -320,5 +320,5 @@ def lambda_switch_spec_units(p: LinearProcess) -> float | None:
     return None if frac <= 0 else lsum / (unit * frac)
 
 
-__all__ = ["PREDICTORS", "beta_remedy", "exo_noise_switch", "weight_closed_form", "lambda_switch_spec_units",
-           "singular_values"]
+__all__ = ["PREDICTORS", "beta_remedy", "closed_form_domain", "exo_noise_switch", "weight_closed_form",
+           "lambda_switch_spec_units"]

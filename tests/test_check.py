@@ -493,3 +493,15 @@ def test_any_valid_finite_spec_runs_and_validates(doc):
     out = lamcheck.check(doc).to_json()
     _valid(OUT_V, out)
     assert not [c["id"] for c in out["claims"] if c["data"].get("error")]
+
+
+def test_package_attribute_is_the_function_even_after_the_cli_imported_the_module(capsys):
+    import importlib
+
+    import lamcheck as pkg
+
+    assert main(["check", "--schema", "spec"]) == 0  # the CLI imports lamcheck.check (the module)
+    importlib.import_module("lamcheck.check")
+    capsys.readouterr()
+    assert callable(pkg.check) and pkg.check is checkmod.check
+    assert pkg.check(EXAMPLES["lachapelle_base"]).identifiability["D1"] is True

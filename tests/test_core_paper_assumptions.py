@@ -266,3 +266,61 @@ def test_la_testbed_evaluators():
     assert not holds("la-A4-injectivity", same) and not holds("la-separated-action-graphs", same)
     assert not holds("la-A1-realisability", same)
     assert holds("la-no-entropy-term", TB(lam=0.0)) and not holds("la-positive-lambda", TB(lam=0.0))
+
+
+# --- Lee: tolerances and reasons, from the mutants that survived tests/test_lee2026.py ---------------------
+
+def test_lee_tolerances_are_the_stated_ones():
+    """REL_TOL = 1e-9 relative to max(1, scale): an error of 1.5e-9 on O(1) entries is rejected everywhere."""
+    E = np.eye(3)
+    bad_H = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1), G_x=E[:, [1]],
+                          H_x=np.array([[0.0, 1.0 + 1.5e-9, 0.0]]))
+    assert not holds("A3-observation-identifies-state", bad_H)  # H G - I = 1.5e-9 > 1e-9 * max(1, 1)
+    tilt = LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.eye(1), G_x=(E[:, 1] + 1.5e-9 * E[:, 0])[:, None])
+    assert not holds("A6-non-overlap", tilt)  # U_a^T U_x = 1.5e-9 > 1e-9 * max(1, |U_a| |U_x|) = 1e-9
+    p = lee(sigma_xi=2.0)
+    # a near-collinear [G_s G_x]: singular values (sqrt 2, 1, 1.7e-10); 1.7e-10 > 1e-10 * max(1, sqrt 2): full rank
+    G_x = p.G_s[:, [0]] + 2.4e-10 * p.G_x[:, [0]]
+    near = LinearProcess(X=p.X, lam=p.lam, F_a=p.F_a, G_x=G_x, G_s=p.G_s, W=p.W)
+    assert holds("exogenous-linear-model", near)
+    flat = LinearProcess(X=p.X, lam=p.lam, F_a=p.F_a, G_x=p.G_s[:, [0]], G_s=p.G_s, W=p.W)
+    e = evaluate("exogenous-linear-model", flat)
+    assert e.holds is False and e.reason == "[G_s G_x] has rank 2 < 3 columns"
+    # sigma_a^2 and sigma_xi^2 within 1e-9 * max(1, sigma_a^2) are a tie; at sigma_a^2 = 4 the band is 4e-9
+    tie = lee(sigma_a=2.0, sigma_xi=np.sqrt(4.0 + 3e-9))
+    assert not holds("isotropic", tie)
+    assert holds("isotropic", lee(sigma_a=2.0, sigma_xi=np.sqrt(4.0 + 6e-9)))
+
+
+def test_lee_representation_rank_is_relative():
+    """Phi U_a = diag(1e3, 1e-8): the rank tolerance 1e-10 * 1e3 = 1e-7 sees rank 1 < d_a = 2."""
+    p = lee(sigma_xi=2.0)
+    Phi = np.diag([1e3, 1e-8]) @ p.W.T @ p.H_s  # Phi G_s W = diag(1e3, 1e-8) W^T W, Phi G_x = 0
+    assert not holds("endogenous-representation", p.with_lam(Phi=Phi))
+    assert holds("endogenous-representation", p.with_lam(Phi=np.diag([1e3, 1e-3]) @ p.W.T @ p.H_s))
+
+
+def test_lee_reasons_say_what_was_decided():
+    p = lee(sigma_xi=2.0)
+    assert evaluate("orthonormal-action-map", p).reason == "U_a^T U_a = I"
+    assert evaluate("orthonormal-exogenous-map", p).reason == "U_x^T U_x = I"
+    skew = lee(W=np.eye(2) * 1.00001, sigma_xi=2.0)
+    assert evaluate("orthonormal-action-map", skew).reason == "U_a^T U_a != I (singular values of U_a [1.0, 1.0])"
+    wide = lee(overlap=0.5, sigma_xi=2.0)
+    r = evaluate("orthonormal-exogenous-map", wide).reason
+    sv = np.linalg.svd(wide.G_x, compute_uv=False)
+    assert r == f"U_x^T U_x != I (singular values of U_x {np.round(sv, 4).tolist()})" and np.any(np.round(sv, 5) != np.round(sv, 4))
+    assert evaluate("lee-augmentation", p).reason.startswith("kappa = 0")
+
+
+@pytest.mark.parametrize("a,x", [(0.5, 3.0), (3.0, 0.5)])
+def test_lee_overlap_tolerance_scales_with_both_maps(a, x):
+    """U_a = a e1, U_x = x e2 + d e1: U_a^T U_x = a d; tolerance 1e-9 * max(1, a x) = 1.5e-9. a d = 2e-9 is an
+    overlap; a d = 1e-9 is not."""
+    E = np.eye(3)
+
+    def proc(ad):
+        Ux = (x * E[:, 1] + (ad / a) * E[:, 0])[:, None]
+        return LinearProcess(X=a * E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.array([[a]]), G_x=Ux)
+
+    assert not holds("A6-non-overlap", proc(2e-9)) and holds("A6-non-overlap", proc(1e-9))

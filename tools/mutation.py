@@ -289,6 +289,10 @@ EQUIVALENT: dict[str, list[tuple[int, str, str, str]]] = {
         (403, "NumberReplacer", "s[ -1]", "[G_s G_x] has full column rank in lee_process (G_x is tilted by G_s R off an "
          "orthonormal complement), so every singular value passes either threshold"),
     ],
+    "numerics/lee2026/assumptions.py": [
+        (48, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),
+        (177, "NumberReplacer", "initial= 1.0", "_small floors its scale at 1 already"),
+    ],
 }
 
 

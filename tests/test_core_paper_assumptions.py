@@ -324,3 +324,22 @@ def test_lee_overlap_tolerance_scales_with_both_maps(a, x):
         return LinearProcess(X=a * E[:, :1], lam=LAMConfig(d_z=1), G_s=E[:, :1], W=np.array([[a]]), G_x=Ux)
 
     assert not holds("A6-non-overlap", proc(2e-9)) and holds("A6-non-overlap", proc(1e-9))
+
+
+def test_lee_more_reasons_and_edges():
+    p = lee(sigma_xi=2.0)
+    assert evaluate("lee-linear-lam", p).reason == "z = C o + D o', o_hat' = A o + B z with A, B, C, D learnable"
+    assert evaluate("lee-linear-lam", p.with_lam(learn_A=False)).reason == "A fixed (learn_A=False)"
+    assert evaluate("residual-fdm", p.with_lam(learn_A=False)).reason == "A = I fixed, B, C, D learnable"
+    assert evaluate("residual-fdm", p.with_lam(learn_A=False, tie_CD=True)).reason == "tied C = -D"
+    assert evaluate("A6-non-overlap", p).reason == "U_a^T U_x = 0"
+    # no exogenous block: isotropy reads sigma_xi^2 = 0 (no division by d_x = 0)
+    E = np.eye(3)
+    assert holds("isotropic", LinearProcess(X=E[:, :1], lam=LAMConfig(d_z=1)))
+    # the tie band is 1e-9 * max(1, sigma_a^2): at sigma_a^2 = 0.01 it is still 1e-9
+    assert not holds("isotropic", lee(sigma_a=0.1, sigma_xi=np.sqrt(0.01 + 5e-10)))
+    # rank(Phi U_a): exactly rank 1 (two equal rows), and a small Phi whose second singular value 5e-12 is below 1e-10
+    Phi_twice = np.vstack([p.H_s[:1], p.H_s[:1]])
+    assert not holds("endogenous-representation", p.with_lam(Phi=Phi_twice))
+    Phi_small = np.diag([1e-3, 5e-12]) @ p.W.T @ p.H_s
+    assert not holds("endogenous-representation", p.with_lam(Phi=Phi_small))

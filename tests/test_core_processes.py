@@ -449,3 +449,10 @@ def test_source_dimension_and_constructor_signatures():
     assert lee_process(rng=np.random.default_rng(0), d_o=8, d_s=2, d_x=2, d_a=2).d_o == 8
     exo = zhang_process(np.random.default_rng(0), noise="exo", sigma=1.0)
     assert exo.F_e.shape == (128, 8) and exo.noise_target == "b"  # d_b = 8 by default
+
+
+def test_a_one_dimensional_observation_fails_the_bottleneck_not_the_shape():
+    """X = [[1]] is a valid action map; what fails is d_z = 1 >= d_o = 1 (no bottleneck)."""
+    with pytest.raises(ProcessError) as e:
+        LinearProcess(X=[[1.0]], lam=LAMConfig(d_z=1))
+    assert e.value.field == "dims.d_z"

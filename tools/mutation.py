@@ -292,6 +292,12 @@ EQUIVALENT: dict[str, list[tuple[int, str, str, str]]] = {
     "numerics/lee2026/assumptions.py": [
         (48, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),
         (177, "NumberReplacer", "initial= 1.0", "_small floors its scale at 1 already"),
+        (65, "NumberReplacer", "initial= -1.0", "Sigma_a is never empty (d_a >= 1)"),
+        (96, "NumberReplacer", "ms.mu[ms.k - 0]", "the message of a tie: mu_k and mu_(k+1) agree to 1e-9 there, so "
+         "the printed 6 digits are the same"),
+        (113, "NumberReplacer", "max(p.d_a, 0)", "d_a >= 1 for every LinearProcess"),
+        (179, "NumberReplacer", "max(initial= -1.0)", "Phi U_a is never empty"),
+        (212, "NumberReplacer", "initial= -1.0", "Cov(o') is never empty"),
     ],
 }
 

@@ -456,3 +456,15 @@ def test_a_one_dimensional_observation_fails_the_bottleneck_not_the_shape():
     with pytest.raises(ProcessError) as e:
         LinearProcess(X=[[1.0]], lam=LAMConfig(d_z=1))
     assert e.value.field == "dims.d_z"
+
+
+def test_lee_process_draw_order():
+    """Reproducibility: Q (d_o x d_o) by QR, then W (first d_a of a d_s x d_s QR), then the overlap tilt
+    G_x + overlap G_s R with R ~ N(0, 1)^(d_s x d_x) -- the documented order, so a seed names one process."""
+    rng = np.random.default_rng(5)
+    Q = orthonormal(rng, 8, 8)
+    W = orthonormal(rng, 3, 3)[:, :2]
+    R = rng.standard_normal((3, 2))
+    p = lee_process(np.random.default_rng(5), d_o=8, d_s=3, d_x=2, d_a=2, overlap=0.4)
+    assert np.allclose(p.G_s, Q[:, :3]) and np.allclose(p.W, W)
+    assert np.allclose(p.G_x, Q[:, 3:5] + 0.4 * Q[:, :3] @ R)

@@ -343,3 +343,46 @@ def test_lee_more_reasons_and_edges():
     assert not holds("endogenous-representation", p.with_lam(Phi=Phi_twice))
     Phi_small = np.diag([1e-3, 5e-12]) @ p.W.T @ p.H_s
     assert not holds("endogenous-representation", p.with_lam(Phi=Phi_small))
+
+
+# --- Zhang: tolerances and reasons, from the mutants that survived ------------------------------------------
+
+def test_zp_scale_and_tolerance():
+    """TOL * scale with scale = 1 + (largest factor entry)^2 (module docstring), TOL = 1e-10."""
+    from numerics.zhang2025.assumptions import TOL, _scale
+
+    assert TOL == 1e-10
+    assert _scale(np.array([[3.0, -1.0]]), np.zeros((0, 2))) == 10.0 and _scale(np.array([[-0.5]])) == 1.25
+    assert _scale() == 1.0 and _scale(np.zeros((0, 0))) == 1.0
+    # F_o = 2 I, X = [e1 e2], chi = 1/2, Pi = c e1^T: E[o q^T] = chi Sigma_o Pi^T X^T = 2 c e1 e1^T; scale = 1 + 4 = 5
+    def pol(c):
+        return lp(F_o=2 * E3, chi=0.5, Pi=np.array([[c, 0, 0], [0, 0, 0]]))
+
+    assert holds("zp-uncorrelated-change", pol(1e-10))  # 2e-10 <= 5e-10
+    assert not holds("zp-uncorrelated-change", pol(5e-10))  # 1e-9 > 5e-10
+
+
+def test_zp_reasons():
+    assert evaluate("zp-uncorrelated-change", lp()).reason == "E[o (q+eps)^T] = 0 (max entry 0.0e+00)"
+    assert evaluate("zp-no-noise", lp()).reason == "eps = 0"
+    assert evaluate("zp-no-noise", lp(F_e=0.5 * E3)).reason == "noise present (max |F_e| = 0.5)"
+    assert evaluate("zp-structured-noise", lp(F_e=E3[:, :1])).reason == (
+        "eps = Y b with Y = F_e (1 columns), b independent of a and o")
+    assert evaluate("zp-no-action-head", lp()).reason == "no action loss"
+    assert evaluate("zp-no-action-head", lp(action_weight=2.0)).reason == "action head with effective weight 2"
+    assert evaluate("zp-action-noise-uncorrelated", lp(F_e=E3)).reason == "E[a eps^T] = 0 (max 0.0e+00)"
+    assert holds("zp-bottleneck", lp(d_z=1)) and evaluate("zp-bottleneck", lp(d_z=1)).reason == "d_z = 1, d_o = 3"
+
+
+@pytest.mark.parametrize("F_a,rank", [
+    # Sigma_q eigenvalues (1, 1.2e-9): 1.2e-9 > 1e-9 * max(1, 1) -> rank 2
+    (np.diag([1.0, np.sqrt(1.2e-9)]), 2),
+    # (0.01, 1e-10): the cut is 1e-9 * max(1, 0.01) = 1e-9, not 1e-9 * 0.01 -> rank 1
+    (np.diag([0.1, 1e-5]), 1),
+    # (100, 1e-8): the cut is 1e-9 * 100 = 1e-7 -> rank 1
+    (np.diag([10.0, 1e-4]), 1),
+])
+def test_zp_action_rank_cut(F_a, rank):
+    from numerics.zhang2025.assumptions import action_rank
+
+    assert action_rank(lp(F_a=F_a)) == rank

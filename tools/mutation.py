@@ -41,18 +41,6 @@ SELECTION = {
     "numerics/optima.py": ["tests/test_optima.py"],
     # the papers' own evaluator tests first, then ours (tests/test_core_paper_assumptions.py)
     "numerics/zhang2025/assumptions.py": ["tests/test_core_paper_assumptions.py"],
-    "numerics/zhang2025/assumptions.py": [
-        (78, "ReplaceComparisonOperator_Lt_LtE", "1 <= p.d_z <= p.d_o", "LinearProcess rejects d_z >= d_o on construction"),
-        (108, "ReplaceFalseWithTrue", "return True, f\"q and eps correlated", "unreachable: q and eps are maps of "
-         "disjoint source blocks in every LinearProcess"),
-        (116, "ReplaceBinaryOperator_Mul_Add", "TOL + _scale", "b is its own source block: Cov(b, a) = Cov(b, o) = 0 "
-         "exactly, below any positive tolerance"),
-        (129, "ReplaceComparisonOperator_Gt_GtE", "c >= TOL", "pi_s, o and eps are disjoint source blocks: c = 0 exactly"),
-        (129, "ReplaceBinaryOperator_Mul_Div", "TOL / _scale", "pi_s, o and eps are disjoint source blocks: c = 0 exactly"),
-        (163, "ReplaceComparisonOperator_Gt_GtE", "qe >= TOL", "unreachable: E[q^T eps] = 0 exactly (disjoint blocks)"),
-        (163, "ReplaceBinaryOperator_Mul_Div", "TOL / sc", "unreachable: E[q^T eps] = 0 exactly (disjoint blocks)"),
-        (184, "NumberReplacer", "initial= -1.0", "Cov(q) is never empty (d_o >= 2)"),
-    ],
     "numerics/lee2026/assumptions.py": [
         "tests/test_lee2026.py::test_every_lee_assumption_has_an_evaluator_and_names_are_lee_specific",
         "tests/test_lee2026.py::test_evaluators_accept_and_reject", "tests/test_core_paper_assumptions.py"],
@@ -300,6 +288,18 @@ EQUIVALENT: dict[str, list[tuple[int, str, str, str]]] = {
         (201, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),
         (403, "NumberReplacer", "s[ -1]", "[G_s G_x] has full column rank in lee_process (G_x is tilted by G_s R off an "
          "orthonormal complement), so every singular value passes either threshold"),
+    ],
+    "numerics/zhang2025/assumptions.py": [
+        (78, "ReplaceComparisonOperator_Lt_LtE", "1 <= p.d_z <= p.d_o", "LinearProcess rejects d_z >= d_o on construction"),
+        (108, "ReplaceFalseWithTrue", "return True, f\"q and eps correlated", "unreachable: q and eps are maps of "
+         "disjoint source blocks in every LinearProcess"),
+        (116, "ReplaceBinaryOperator_Mul_Add", "TOL + _scale", "b is its own source block: Cov(b, a) = Cov(b, o) = 0 "
+         "exactly, below any positive tolerance"),
+        (129, "ReplaceComparisonOperator_Gt_GtE", "c >= TOL", "pi_s, o and eps are disjoint source blocks: c = 0 exactly"),
+        (129, "ReplaceBinaryOperator_Mul_Div", "TOL / _scale", "pi_s, o and eps are disjoint source blocks: c = 0 exactly"),
+        (163, "ReplaceComparisonOperator_Gt_GtE", "qe >= TOL", "unreachable: E[q^T eps] = 0 exactly (disjoint blocks)"),
+        (163, "ReplaceBinaryOperator_Mul_Div", "TOL / sc", "unreachable: E[q^T eps] = 0 exactly (disjoint blocks)"),
+        (184, "NumberReplacer", "initial= -1.0", "Cov(q) is never empty (d_o >= 2)"),
     ],
     "numerics/lee2026/assumptions.py": [
         (48, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),

@@ -300,6 +300,9 @@ EQUIVALENT: dict[str, list[tuple[int, str, str, str]]] = {
         (163, "ReplaceComparisonOperator_Gt_GtE", "qe >= TOL", "unreachable: E[q^T eps] = 0 exactly (disjoint blocks)"),
         (163, "ReplaceBinaryOperator_Mul_Div", "TOL / sc", "unreachable: E[q^T eps] = 0 exactly (disjoint blocks)"),
         (184, "NumberReplacer", "initial= -1.0", "Cov(q) is never empty (d_o >= 2)"),
+        (107, "ReplaceBinaryOperator_Mul_Add", "TOL + _scale", "unreachable: E[q eps^T] = 0 exactly (disjoint blocks)"),
+        (196, "ReplaceBinaryOperator_Mul_Add", "TOL + _scale", "a and eps are maps of disjoint source blocks: c = 0 "
+         "exactly, below any positive tolerance"),
     ],
     "numerics/lee2026/assumptions.py": [
         (48, "NumberReplacer", "initial= 1.0", "max(1.0, ...) already bounds the scale below by 1"),

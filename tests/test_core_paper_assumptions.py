@@ -386,3 +386,26 @@ def test_zp_action_rank_cut(F_a, rank):
     from numerics.zhang2025.assumptions import action_rank
 
     assert action_rank(lp(F_a=F_a)) == rank
+
+
+def test_la_reasons():
+    pytest.importorskip("numerics.lachapelle2025.assumptions")
+    from numerics.lachapelle2025.testbed import ContinuousTestBed as TB
+
+    r = lambda name, p: evaluate(name, p).reason  # noqa: E731
+    p, free = _finite(), _finite(continuity=False)
+    assert r("la-A2-continuity", p) == "IDM class: continuity surrogate (codes tied across edges)"
+    assert r("la-A2-continuity", free) == "IDM class: unrestricted (continuity = false)"
+    assert r("la-continuous-encoder", p) == "continuity surrogate of the code map"
+    assert r("la-continuous-encoder", free) == "unrestricted code map (no continuity surrogate)"
+    assert r("la-A4-injectivity", p) == "g(s, .) injective at every s"
+    assert r("la-separated-action-graphs", p) == "distinct next states at every state (gap >= 1)"
+    assert r("la-A3-connectivity", p) == "every S_a is connected"
+    assert r("la-overlap", p) == "every pair of actions co-occurs with distinct next states"
+    assert r("la-finite-setting", p) == "k = 2 >= m = 2" and r("la-finite-setting", _finite(codes=1)) == "k = 1 < m = 2"
+    assert r("la-spare-codes", p) == "k = 2, m = 2" and r("la-positive-lambda", p) == "lambda = 1"
+    assert r("la-idm-entropy-regulariser", p) == "regulariser 'idm-entropy'"
+    assert r("la-overlap", TB()) == "pi(a|s) = softmax(W s + b) > 0 everywhere"
+    assert r("la-overlap", TB(full_support=False)) == "policy without full support"
+    assert r("la-A2-continuity", TB()).startswith("g(., a) is continuous")
+    assert r("la-continuous-latent", TB()) == "latent discrete"

@@ -409,3 +409,16 @@ def test_la_reasons():
     assert r("la-overlap", TB(full_support=False)) == "policy without full support"
     assert r("la-A2-continuity", TB()).startswith("g(., a) is continuous")
     assert r("la-continuous-latent", TB()) == "latent discrete"
+
+
+F_CUT = 3.1622776601683795e-05  # the float whose square is exactly 1e-9 (fl(F_CUT * F_CUT) == 1e-9)
+
+
+def test_cuts_are_strict_at_exact_boundaries():
+    """A value exactly at a cut: Zhang's action rank counts eigenvalues strictly above 1e-9 * max(1, max|w|);
+    Lee's isotropy calls |sigma_a^2 - sigma_xi^2| <= 1e-9 * max(1, sigma_a^2) a tie."""
+    from numerics.zhang2025.assumptions import action_rank
+
+    assert F_CUT * F_CUT == 1e-9
+    assert action_rank(lp(F_a=np.diag([1.0, F_CUT]))) == 1  # Sigma_q = diag(1, 1e-9, 0): 1e-9 is not > 1e-9
+    assert not holds("isotropic", lee(sigma_a=0.0, sigma_xi=F_CUT))  # |0 - 1e-9| = 1e-9: a tie

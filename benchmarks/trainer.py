@@ -82,3 +82,57 @@ def trainer_throughput(cfg: TrainerConfig) -> dict:
     out["batched"]["gflops_cpu"] = flops * out["batched"]["steps_per_second_cpu"] / 1e9
     out["speedup_batched"] = out["batched"]["steps_per_second"] / out["one_at_a_time"]["steps_per_second"]
     return out
+
+
+def trainer_breakdown(cfg: TrainerConfig, steps: int = 50) -> dict:
+    """Where one batched step's time goes, each part timed alone on the configuration (CPU seconds per
+    configuration-step, median of 3): the sampler (fresh Gaussian draws and o' = o + X a ...), the
+    forward and backward of the loss on one fixed batch, and the fused Adam update; ``step`` is the
+    whole step as `trainer_throughput` runs it, ``counted_flops_at_matmul_rate`` what the counted FLOPs
+    would take at ``matmul_gflops_cpu`` (the same op's rate, measured here in CPU time)."""
+    import torch
+
+    from benchmarks.matmul import matmul_gflops
+    from gpu_checks.linear_lam import _LossPlan, init_linear_lams, lam_losses, options_for
+    from gpu_checks.training import adam, single_thread
+
+    procs = processes(cfg)
+    sampler = process_sampler(procs, cfg.device)
+    gen = torch.Generator(device=cfg.device).manual_seed(0)
+    per = lambda seconds: seconds / (steps * cfg.K)  # noqa: E731
+
+    def cpu(fn) -> float:
+        fn()
+        runs = []
+        for _ in range(3):
+            c0 = time.process_time()
+            for _ in range(steps):
+                fn()
+            runs.append(per(time.process_time() - c0))
+        return statistics.median(runs)
+
+    with single_thread(cfg.device):
+        model = init_linear_lams(cfg.K, cfg.d_o, [cfg.d_z] * cfg.K, options_for(procs), gen, cfg.device)
+        plan = _LossPlan.of(model, cfg.K, cfg.device)
+        batch = sampler(cfg.batch, gen)
+        opt = adam(model.params, 1e-3)
+
+        def fwd_bwd():
+            for p in model.params:
+                p.grad = None
+            lam_losses(model, batch, gen, plan).sum().backward()
+
+        fwd_bwd()
+        out = {"sampler": cpu(lambda: sampler(cfg.batch, gen)), "forward_backward": cpu(fwd_bwd), "adam": cpu(opt.step)}
+
+        def step():
+            for p in model.params:
+                p.grad = None
+            lam_losses(model, sampler(cfg.batch, gen), gen, plan).sum().backward()
+            opt.step()
+
+        out["step"] = cpu(step)
+        out["matmul_gflops_cpu"] = matmul_gflops(1, K=cfg.K, clock="cpu")
+    out["counted_flops_at_matmul_rate"] = flops_per_configuration_step(cfg, procs) / (out["matmul_gflops_cpu"] * 1e9)
+    out = {k: (v if k == "matmul_gflops_cpu" else v * 1e6) for k, v in out.items()}
+    return {**out, "unit": "microseconds per configuration-step (CPU time)"}

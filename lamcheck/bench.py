@@ -80,7 +80,7 @@ def measure(*, grid: str = "subset", tiny: bool = False, device: str = "cpu", up
 
     from benchmarks.end_to_end import EndToEndConfig, end_to_end
     from benchmarks.matmul import matmul_gflops
-    from benchmarks.trainer import FAMILIES, TrainerConfig, trainer_throughput
+    from benchmarks.trainer import FAMILIES, TrainerConfig, trainer_breakdown, trainer_throughput
 
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # first construction imports torch._dynamo (seconds)
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -104,6 +104,8 @@ def measure(*, grid: str = "subset", tiny: bool = False, device: str = "cpu", up
     if device != "cpu":
         mm_rates[device] = [matmul_gflops(1, device=device, **mm)]
     trainer = {f: trainer_throughput(c) for f, c in tcfg.items()}
+    for f, c in tcfg.items():
+        trainer[f]["breakdown"] = trainer_breakdown(c, steps=5 if tiny else 50)
     mm_rates[1].append(matmul_gflops(1, **mm))
     mm_rates[2].append(matmul_gflops(2, **mm))
     e2e = end_to_end(e2e_cfg)

@@ -42,3 +42,28 @@ def test_an_action_head_with_a_correlated_policy_is_not_closed_form():
     with pytest.raises(NotClosedForm, match="action head with a policy correlated"):
         minimiser_set(p)
     assert minimiser_set(p.with_lam(action_weight=0.0)).k == 2  # without the head it is closed form
+
+
+@pytest.mark.parametrize("lam", [dict(kappa=0.5), dict(learn_A=False)])
+def test_llo_range_over_a_tie_by_hand(lam):
+    """tests/test_optima.py's tied process (d_o = 3, X = [e1 e2], Sigma_a = diag(1, 1/2), noise e2 n of variance
+    1/2, d_z = 1) under augmentation or a residual FDM (no mixing): z = cos t r1 + sin t r2. At t = 0, z = a1:
+    NMSE(a|z) = 1 - 1/(3/2) = 1/3, noise and o unexplained: LLO = -1/3 + 1 + 1 = 5/3. At t = pi/2, z = r2 = a2 + eps2
+    (variance 1): Cov(a2, z) = 1/2 -> NMSE(a|z) = 1 - (1/4)/(3/2) = 5/6; Cov(eps2, z) = 1/2 -> NMSE(noise|z) = 1/2:
+    LLO = 2/3. The range is [2/3, 5/3], exact; every tie choice on a fine circle lies inside and reaches both ends
+    (LLO evaluated with probes, not with optima)."""
+    X = E3[:, :2]
+    p = LinearProcess(X=X, lam=LAMConfig(d_z=1, **lam), F_a=np.diag([1.0, np.sqrt(0.5)]), F_e=np.sqrt(0.5) * E3[:, [1]])
+    ms = minimiser_set(p)
+    r = ms.llo_range()
+    assert ms.tied and ms.mixing == "none" and r.exact
+    assert (r.lo, r.hi) == (pytest.approx(2 / 3), pytest.approx(5 / 3))
+    src = p.source
+    vals = []
+    for t in np.linspace(0, np.pi, 361):
+        T_z = ms.latent_map(ms.member(W=np.array([[np.cos(t)], [np.sin(t)]])))
+        vals.append(-src.nmse("a", [T_z]) + src.nmse("noise", [T_z]) + src.nmse("o", [T_z]))
+    assert min(vals) == pytest.approx(2 / 3, abs=1e-9) and max(vals) == pytest.approx(5 / 3, abs=1e-9)
+    plain = minimiser_set(p.with_lam(kappa=0.0, learn_A=True))  # mixing o into z: an enclosure containing them
+    e = plain.llo_range()
+    assert not e.exact and e.lo <= min(vals) + 1e-12 and max(vals) <= e.hi + 1e-12

@@ -67,3 +67,43 @@ def test_llo_range_over_a_tie_by_hand(lam):
     plain = minimiser_set(p.with_lam(kappa=0.0, learn_A=True))  # mixing o into z: an enclosure containing them
     e = plain.llo_range()
     assert not e.exact and e.lo <= min(vals) + 1e-12 and max(vals) <= e.hi + 1e-12
+
+
+def test_helpers_by_hand():
+    T = np.array([[1.0, 1.0, 0.0], [0.0, 2.0, 1.0]])
+    base = np.array([[1.0, 0.0, 0.0]])
+    assert np.array_equal(optima.residual(T, np.zeros((0, 3))), T)
+    R = optima.residual(T, base)
+    assert np.allclose(R @ base.T, 0) and np.allclose(R, [[0.0, 1.0, 0.0], [0.0, 2.0, 1.0]])
+    assert optima.explained(T, np.zeros((0, 3))) == 0.0 and optima.explained(np.zeros((0, 3)), T) == 0.0
+    # y = w1 from v = (w1 + w2, 2 w2 + w3): Cov(v) = [[2, 2], [2, 5]], Cov(y, v) = (1, 0): explained 5 / 6
+    assert optima.explained(base, T) == pytest.approx(5 / 6)
+    assert optima._nmse(2.0, 1.0) == 0.0 and optima._nmse(-1.0, 1.0) == 1.0 and optima._nmse(0.25, 1.0) == 0.75
+    assert optima._stack().shape == (0, 0) and optima._stack(np.zeros((0, 3))).shape == (0, 0)
+    assert optima._stack(base, np.zeros((0, 3)), T).shape == (3, 3)
+    assert optima.kyfan(np.diag([3.0, 1.0, 2.0]), 2) == 5.0 and optima.kyfan(np.diag([3.0, 1.0, 2.0]), 2, top=False) == 3.0
+    assert optima.kyfan(np.eye(2), 0) == 0.0
+
+
+def test_gap_value_and_heads():
+    """Sigma_r = diag(3, 2, 1) (X = I, F_a = diag(sqrt 3, sqrt 2, 1)), plain LAM, d_z = 1: the score is Sigma_r,
+    mu = (3, 2, 1), k = 1, gap 1, value 6 - 3 = 3; no action head: no E in the parameters."""
+    p = LinearProcess(X=np.eye(3), lam=LAMConfig(d_z=1), F_a=np.diag([np.sqrt(3.0), np.sqrt(2.0), 1.0]), F_o=np.eye(3))
+    ms = minimiser_set(p)
+    assert np.allclose(ms.mu, [3, 2, 1]) and ms.k == 1 and ms.gap == pytest.approx(1.0) and ms.value == pytest.approx(3.0)
+    assert "E" not in ms.canonical()
+    full = minimiser_set(p.with_lam(d_z=2))
+    assert full.gap == pytest.approx(1.0) and full.value == pytest.approx(1.0)
+
+
+def test_members_under_a_correlated_policy_attain_the_minimum():
+    """chi = 1/2: E[o'|o] = (I + chi X Pi) o != o, so the optimal A is K = S_no S_oo^+, not I: the canonical
+    member's population loss (numerics.linear_lam.lam_loss on the raw moments) equals the minimum."""
+    from numerics.linear_lam import lam_loss
+
+    Pi = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.0]])
+    p = LinearProcess(X=E3[:, :2], lam=LAMConfig(d_z=1), chi=0.5, Pi=Pi)
+    ms = minimiser_set(p)
+    prm = ms.canonical()
+    assert lam_loss(prm["A"], prm["B"], prm["C"], prm["D"], p.moments()) == pytest.approx(ms.value, abs=1e-9)
+    assert not np.allclose(prm["A"], np.eye(3))

@@ -38,7 +38,7 @@ SELECTION = {
     "numerics/probes.py": ["tests/test_core_probes.py", "tests/test_core_processes.py"],
     "numerics/processes.py": ["tests/test_core_processes.py"],
     "numerics/search.py": ["tests/test_core_search.py", "tests/test_search.py"],
-    "numerics/optima.py": ["tests/test_optima.py", "tests/test_core_optima.py"],
+    "numerics/optima.py": ["tests/test_core_optima.py", "tests/test_optima.py"],
     # the papers' own evaluator tests first, then ours (tests/test_core_paper_assumptions.py)
     "numerics/zhang2025/assumptions.py": ["tests/test_core_paper_assumptions.py"],
     "numerics/lee2026/assumptions.py": [

@@ -187,23 +187,38 @@ def _batch(beds: list[ContinuousTestBed], n: int, rng: np.random.Generator, devi
 
 
 def fit(beds: list[ContinuousTestBed], latent: str, lams: list[float], codes: int, *, steps: int, batch: int,
-        seed: int, device: str, lr: float = 1e-2, hidden: int = 64, progress=None) -> Trained:
+        seed: int, device: str, lr: float = 1e-2, hidden: int = 64, progress=None, invariant=None,
+        every: int | None = None) -> Trained:
     """Train K = len(lams) models, model i on fresh samples of ``beds[i]`` every step (Adam, geometric lr decay to
-    lr/30; one `gpu_checks.training.train` call for all of them)."""
+    lr/30 over ``steps``; one `gpu_checks.training.train` call for all of them).
+
+    ``invariant(t: Trained) -> {name: (K,) array}`` (optional): monitored every ``every`` steps (default steps / 5)
+    on the models trained so far; training stops early once its ``"excess"`` entry is <= 0 for every model
+    (`StopRule(metric="excess", tol=0)`: the prediction the checks test is met). Up to the stop the run is the
+    same run as the full budget (the schedule is over ``steps``). The monitored history is ``Trained.history``
+    (``"step"`` and one (n_logged, K) array per name)."""
     if len(beds) != len(lams):
         raise ValueError("one test bed per model")
     m = build(latent, lams, codes, seed, device, hidden=hidden, step=beds[0].step)
     rng = np.random.default_rng(seed)
+    t = Trained(m, list(beds), 0, 0.0)
 
     def loss_fn(step: int) -> Tensor:
         st, _, spt, _, _ = _batch(beds, batch, rng, device)
         return m.forward(st, spt)["loss"].sum()
 
+    every = every or max(steps // 5, 1)
+    stop = (StopRule(budget=steps, every=every, metric="excess", tol=0.0) if invariant is not None
+            else StopRule(budget=steps, every=every))
     with single_thread(device):
-        run = train(m.params, loss_fn, schedule=Schedule(lr=lr, final=lr / 30, kind="geometric"),
-                    stop=StopRule(budget=steps, every=max(steps // 5, 1)), progress=progress,
+        run = train(m.params, loss_fn, schedule=Schedule(lr=lr, final=lr / 30, kind="geometric"), stop=stop,
+                    monitor=(lambda: invariant(t)) if invariant is not None else None, progress=progress,
                     after_step=(lambda step: m.vq.after_step()) if m.vq is not None else None)
-    return Trained(m, list(beds), run.steps_done, run.seconds)
+    t.steps, t.seconds = run.steps_done, run.seconds
+    if run.history:
+        t.history = {"step": list(run.steps), "stopped_early": run.stopped_early,
+                     **{k: run.curve(k) for k in run.history}}
+    return t
 
 
 @torch.no_grad()

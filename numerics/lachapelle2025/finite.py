@@ -42,6 +42,7 @@ the minimisers when lam > 0):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -320,33 +321,55 @@ def _labellings(n: int, k: int) -> np.ndarray:
 
 def _component_values(p: FiniteProcess, comp: _Component, tie: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All k^N labellings L of the component's tie classes, n L_A L_W L_rec of each (integers) and its
-    conditional-entropy term sum_s p(s) H(code marginal at s) (floats)."""
+    conditional-entropy term sum_s p(s) H(code marginal at s) (floats).
+
+    Per state s and code x (all codes at once): W = sum of the weights |class| of the transitions labelled x,
+    WY = sum |class| y, WY2 = sum |class| y^2 (integers), and the state contributes (L_A / |A_s|) (L_W / W)
+    (W WY2 - WY^2) for every used code (the within-code variance, scaled to an integer: W divides L_W)."""
     la, lw = _scale(p)
     k = p.codes
     col = {c: i for i, c in enumerate(comp.classes)}
     L = _labellings(len(comp.classes), k)
     scaled = np.zeros(len(L), dtype=np.int64)
     cent = np.zeros(len(L), dtype=float)
+    codes = np.arange(k)
     for s in comp.states:
         ts = [t for t, (u, _) in enumerate(p.transitions) if u == s]
         cols = [col[tie[t]] for t in ts]
         w = np.array([len(p.transitions[t][1]) for t in ts], dtype=np.int64)
         y = np.array([p.transitions[t][1][0] for t in ts], dtype=np.int64)  # y - 100 s
-        lab = L[:, cols]  # (rows, r)
-        mult = la // len(p.available[s])
-        for x in range(k):
-            mask = (lab == x).astype(np.int64)
-            W = mask @ w
-            WY = mask @ (w * y)
-            WY2 = mask @ (w * y * y)
-            fac = np.where(W > 0, lw // np.maximum(W, 1), 0)
-            scaled += mult * (W * WY2 - WY * WY) * fac
-            pr = W / len(p.available[s])
-            cent += np.where(pr > 0, -pr * np.log(np.where(pr > 0, pr, 1.0)), 0.0) / p.states
+        onehot = (L[:, cols, None] == codes).astype(np.int64)  # (rows, r, k): transition t labelled x
+        W = np.einsum("ntk,t->nk", onehot, w)
+        WY = np.einsum("ntk,t->nk", onehot, w * y)
+        WY2 = np.einsum("ntk,t->nk", onehot, w * y * y)
+        fac = np.where(W > 0, lw // np.maximum(W, 1), 0)
+        scaled += (la // len(p.available[s])) * ((W * WY2 - WY * WY) * fac).sum(1)
+        pr = W / len(p.available[s])
+        cent += (np.where(pr > 0, -pr * np.log(np.where(pr > 0, pr, 1.0)), 0.0) / p.states).sum(1)
     return L, scaled, cent
 
 
+def lam_free(p: FiniteProcess) -> FiniteProcess:
+    """The process whose labelling enumeration ``p`` shares: the objective values of the labellings, their
+    minimisers, zero-loss and state-independent counts do not depend on lam except through the
+    conditional-entropy term (module docstring: for lam > 0 in the IDM-entropy reading, and at lam = 0 in either
+    reading, the minimisers are the L_rec-minimising labellings). So ``p`` at lam = 1, IDM-entropy reading,
+    unless ``p`` weighs H(A_hat|S) by some lam > 0 (then ``p`` itself)."""
+    if p.regulariser == "conditional-entropy" and p.lam > 0:
+        return p
+    if p.lam == 1.0 and p.regulariser == "idm-entropy":
+        return p
+    return p.replace(lam=1.0, regulariser="idm-entropy")
+
+
 def _enumerate(p: FiniteProcess) -> list[_CompResult]:
+    """Per component: the minimiser rows, the zero-loss rows and their local D2 / D3 masks (read-only arrays,
+    computed once per `lam_free` process)."""
+    return _enumerate_lam_free(lam_free(p))
+
+
+@lru_cache(maxsize=50_000)
+def _enumerate_lam_free(p: FiniteProcess) -> list[_CompResult]:
     tie = _tie_of(p)
     acts = tie_class_actions(p)
     la, lw = _scale(p)
@@ -386,8 +409,11 @@ def _enumerate(p: FiniteProcess) -> list[_CompResult]:
                     ok &= R[:, col[c1]] != R[:, col[c2]]
             return ok
 
-        out.append(_CompResult(comp, rows, zero, min_scaled, Fraction(lo, denom), Fraction(hi, denom),
-                               d2_mask(rows), d3_mask(rows), d2_mask(zero)))
+        res = _CompResult(comp, rows, zero, min_scaled, Fraction(lo, denom), Fraction(hi, denom),
+                          d2_mask(rows), d3_mask(rows), d2_mask(zero))
+        for arr in (res.rows, res.zero_rows, res.local_d2, res.local_d3, res.zero_d2):
+            arr.flags.writeable = False  # shared by every process with the same `lam_free` key
+        out.append(res)
     return out
 
 
@@ -509,6 +535,7 @@ def _means_agree(p: FiniteProcess, comp: _Component, h: np.ndarray, h2: np.ndarr
     return True
 
 
+@lru_cache(maxsize=50_000)
 def _state_independent_labellings(p: FiniteProcess) -> int:
     """Zero-loss D2 labellings, by enumerating v: A -> codes (k^m) and de-duplicating the labellings they induce."""
     if p.codes**p.actions > MAX_LABELINGS:
@@ -534,7 +561,12 @@ def _state_independent_labellings(p: FiniteProcess) -> int:
 @lru_cache(maxsize=50_000)
 def identifiability(p: FiniteProcess) -> Identifiability:
     """The exact answer for ``p`` (the one code path behind the exhaustive checks and ``lamcheck check``);
-    cached per process (FiniteProcess is frozen and hashable), since sweeps and evaluators ask again."""
+    cached per process (FiniteProcess is frozen and hashable), since sweeps and evaluators ask again. Processes
+    that differ only in lam > 0 (IDM-entropy reading) have the same answer: it is computed once, at lam = 1
+    (`lam_free`), and carries ``p`` as its process; lam = 0 adds the D1 question (stochastic minimisers) to the
+    same enumeration."""
+    if p.lam > 0 and lam_free(p) != p:
+        return dataclasses.replace(identifiability(lam_free(p)), process=p)
     results = _enumerate(p)
     acts = tie_class_actions(p)
     realisable = all(len(r.zero_rows) > 0 for r in results)
@@ -614,8 +646,8 @@ def identifiability(p: FiniteProcess) -> Identifiability:
         process=p, realisable=realisable,
         loss_range=(sum((r.loss_lo for r in results), Fraction(0)), sum((r.loss_hi for r in results), Fraction(0))),
         minimisers=minimisers, zero_loss_labelings=zero, zero_loss_labelings_unconstrained=zero_free,
-        state_independent_labelings=_state_independent_labellings(p), count_formula=zero_loss_count_formula(p),
-        state_independent_formula=state_independent_count_formula(p), D1=D1, D2=D2, D3=D3, witnesses=witnesses,
+        state_independent_labelings=_state_independent_labellings(lam_free(p)),
+        count_formula=zero_loss_count_formula(p), state_independent_formula=state_independent_count_formula(p), D1=D1, D2=D2, D3=D3, witnesses=witnesses,
         fdm_free=fdm_free)
 
 

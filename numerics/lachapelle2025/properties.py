@@ -261,6 +261,20 @@ _SEARCHES: dict = {}
 _COSTLY = {"la-A1-realisability", "la-identified-labelling"}
 
 
+_HOLDS: dict[tuple[str, FiniteProcess], bool | None] = {}
+
+
+def _holds(name: str, p: FiniteProcess) -> bool | None:
+    """``evaluate(name, p).holds``, once per (assumption, process) for the process's lifetime: the searches of
+    different claims sweep the same processes through the same evaluators (pure functions of the process)."""
+    key = (name, p)
+    if key not in _HOLDS:
+        if len(_HOLDS) > 500_000:
+            _HOLDS.clear()
+        _HOLDS[key] = evaluate(name, p).holds
+    return _HOLDS[key]
+
+
 def _steer(names: set[str]) -> tuple[dict, dict]:
     """Sweep / strategy keyword arguments that skip instances the evaluators would reject anyway (the evaluators
     still decide membership): lam, IDM class, merges."""
@@ -298,8 +312,8 @@ def search_domain(claim: Claim | None, violation, *, scale, repair: bool = False
     def member(p: FiniteProcess) -> bool:
         if keep is not None and not keep(p):
             return False
-        return (all(evaluate(a, p).holds is not False for a in ordered)
-                and all(evaluate(v, p).holds is False for v in violating))
+        return (all(_holds(a.name, p) is not False for a in ordered)
+                and all(_holds(v, p) is False for v in violating))
 
     sw_auto, st_auto = _steer({a.name for a in need} - set(violating))
     sw = sw_auto | dict(sweep or {})

@@ -9,6 +9,8 @@ Optima: the shared minimiser sets (`numerics.optima`) and the Lee ranges and swi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -57,6 +59,12 @@ def _first(*outs):
 
 
 # --- EX-T3 ---------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _square_int_matrices(d: int):
+    """d x d matrices with entries in {-1, 0, 1} (one strategy object per d: the same draws, built once)."""
+    return st.lists(st.integers(-1, 1), min_size=d ** 2, max_size=d ** 2).map(lambda v: np.array(v, float).reshape(d, d))
+
+
 @st.composite
 def endogenous_phi_processes(draw):
     """Exogenous processes (whole domain) with a fixed Phi = F (I - Q_x Q_x^T), F = I or an integer matrix (possibly
@@ -64,8 +72,7 @@ def endogenous_phi_processes(draw):
     p = draw(lp.exo_processes())
     F = np.eye(p.d_o)
     if draw(st.booleans()):
-        F = F + draw(st.lists(st.integers(-1, 1), min_size=p.d_o ** 2, max_size=p.d_o ** 2).map(
-            lambda v: np.array(v, float).reshape(p.d_o, p.d_o)))
+        F = F + draw(_square_int_matrices(p.d_o))
     return p.with_lam(Phi=F @ lp.projector_off(p.G_x))
 
 

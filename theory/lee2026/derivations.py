@@ -349,14 +349,17 @@ def ex_t4b_symbolic(ctx: CheckContext) -> CheckResult:
 
 # --- EX-T4c ------------------------------------------------------------------------------------------------
 def _t4c_case(U_a: sp.Matrix, U_x: sp.Matrix, sa, sx) -> dict[str, sp.Expr | sp.Matrix]:
-    """Least squares of a on r = U_a a + U_x xi, d_a = d_x = 1: loss L(W) = E|a - W r|^2 entrywise."""
+    """Least squares of a on r = U_a a + U_x xi, d_a = d_x = 1: loss L(W) = E|a - W r|^2 entrywise. Sr^+ is
+    adj(Sr)/det(Sr) when det Sr is not identically zero (the pseudo-inverse of an invertible matrix is its inverse;
+    sympy's symbolic pinv builds a ~6x larger expression for the same matrix), else sympy's pinv (singular cases)."""
     d_o = U_a.rows
     Wm = _mat("W", 1, d_o)
     T_a = sp.Matrix([[sa, 0]])
     T_r = sp.Matrix.hstack(U_a * sa, U_x * sx)
     L = _esq(T_a - Wm * T_r)
     Sr = T_r * T_r.T
-    Sp = Sr.pinv()
+    det = sp.cancel(Sr.det())
+    Sp = Sr.adjugate() / det if det != 0 else Sr.pinv()
     Sa = sp.Matrix([[sa**2]])
     W_star = Sa * U_a.T * Sp
     floor = (Sa - Sa * U_a.T * Sp * U_a * Sa).trace()

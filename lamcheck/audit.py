@@ -74,15 +74,17 @@ GPU_SKIP = "full-scale training needs CUDA; none available (use a GPU, or --devi
 
 
 def revalidate(claim: Claim, spec: CheckSpec, result: CheckResult) -> CheckResult:
-    """A refutation's witness must lie inside its claim's domain: re-evaluate the claim's (or the
-    repair's) assumptions on the typed witness; a violated one turns the refutation into an error."""
-    if result.status != "refutes" or result.process is None:
+    """A refutation's witness must lie inside its claim's domain, and so must the example a confirmed
+    counter-claim reports (its claim is "under these assumptions, this can fail"): re-evaluate the claim's
+    (or the repair's) assumptions on the typed witness; a violated one turns the check into an error."""
+    witness = result.status == "refutes" or (claim.kind == "counter-claim" and result.status == "confirms")
+    if not witness or result.process is None:
         return result
     violated = validate_witness(claim, result.process, repair=spec.target == "repair")
     if not violated:
         return result
     why = "; ".join(f"{e.name}: {e.reason}" for e in violated)
-    return replace(result, status="error", detail=f"counterexample outside the claim's domain ({why}); was: {result.detail}")
+    return replace(result, status="error", detail=f"{'counterexample' if result.status == 'refutes' else 'witness'} outside the claim's domain ({why}); was: {result.detail}")
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from lamcheck.figures import render
 from lamcheck.jsondata import plain, witness_json
 from lamcheck.outdir import Written, write_files
 from theory.checks import KINDS, CheckResult
-from theory.verdicts import EXACT_KINDS, deciding, verdict_label
+from theory.verdicts import EXACT_KINDS, deciding, first_refutation, first_witness, verdict_label
 
 #: Bumped in its major part when a key is renamed or removed, in its minor part when keys are added.
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 VERDICT_ORDER = ("verified", "refuted", "inconclusive", "not-run")
 
 
@@ -81,18 +81,29 @@ def merged_ranges(results: Sequence[CheckResult], quantifier: str | None) -> dic
     return out
 
 
-def counterexample_json(results: Sequence[CheckResult], quantifier: str | None) -> dict | None:
-    """The witness of the first deciding refutation (exact kinds first), complete, with its typed
-    process (``process_type``, ``process``) when the check attached one; None if nothing refutes."""
-    refuting = sorted((r for r in deciding(results, quantifier) if r.status == "refutes"),
-                      key=lambda r: r.kind not in EXACT_KINDS)
-    if not refuting:
+def _witness_json(r: CheckResult | None) -> dict | None:
+    """``{check, kind, <the check's counterexample fields>}`` complete, with its typed process
+    (``process_type``, ``process``) when the check attached one; None for no check."""
+    if r is None:
         return None
-    r = refuting[0]
     out = {"check": r.name, "kind": r.kind, **plain(dict(r.counterexample or {}))}
     if r.process is not None:
         out.update(witness_json(r.process))
     return out
+
+
+def counterexample_json(results: Sequence[CheckResult], quantifier: str | None) -> dict | None:
+    """The witness of the claim's reported refutation (`theory.verdicts.first_refutation`); None if
+    nothing refutes."""
+    return _witness_json(first_refutation(results, quantifier))
+
+
+def counter_claim_witness_json(rep: ClaimReport) -> dict | None:
+    """For a confirmed counter-claim, the example that shows the failure it asserts
+    (`theory.verdicts.first_witness`); None for every other claim."""
+    if rep.claim.kind != "counter-claim" or rep.verdict != "verified":
+        return None
+    return _witness_json(first_witness(rep.results, rep.quantifier))
 
 
 def _assumptions_json(assumptions) -> list[dict]:
@@ -119,7 +130,8 @@ def claim_json(rep: ClaimReport, tests: Sequence[str], figures: dict[tuple[int, 
             "quantifier": q, "assumptions": _assumptions_json(c.assumptions),
             "verdict": rep.verdict, "verdict_label": rep.verdict_label,
             "checks": [check_json(r, q, figures) for r in rep.results], "ranges": merged_ranges(rep.results, q),
-            "counterexample": counterexample_json(rep.results, q), "repair": repair, "tests": list(tests)}
+            "counterexample": counterexample_json(rep.results, q), "witness": counter_claim_witness_json(rep),
+            "repair": repair, "tests": list(tests)}
 
 
 def contributions_json(reports: Sequence[ClaimReport]) -> list[dict]:
@@ -287,13 +299,13 @@ def compact(v, width: int = 4) -> str:
     return num(v)
 
 
-def counterexample_lines(ce: dict, where: str) -> list[str]:
+def counterexample_lines(ce: dict, where: str, title: str = "Counterexample") -> list[str]:
     """The compact counterexample: scalars (the violated quantity among them) first, then arrays by
     shape and leading entries, then the typed process by its dimensions."""
     meta = {"check", "kind", "process", "process_type"}
     scal = [(k, v) for k, v in ce.items() if k not in meta and not isinstance(v, (list, dict))]
     arr = [(k, v) for k, v in ce.items() if k not in meta and isinstance(v, (list, dict))]
-    out = [f"Counterexample (from `{ce['check']}`, {ce['kind']}; complete values in report.json, `{where}`):", ""]
+    out = [f"{title} (from `{ce['check']}`, {ce['kind']}; complete values in report.json, `{where}`):", ""]
     out += [f"- {k}: {compact(v)}" for k, v in scal + arr]
     if "process" in ce:
         p = ce["process"]
@@ -434,6 +446,9 @@ def claim_section(rep: ClaimReport, index: int, tests: Sequence[str], figures: d
     ce = counterexample_json(rep.results, q)
     if ce:
         out += counterexample_lines(ce, f"claims[{index}].counterexample") + [""]
+    wit = counter_claim_witness_json(rep)
+    if wit:
+        out += counterexample_lines(wit, f"claims[{index}].witness", title="Witness of the failure") + [""]
     if c.repair:
         rq = rep.repair_quantifier
         out += [f"Repaired statement — **{verdict_label(rep.repair_verdict, c.provenance)}**"

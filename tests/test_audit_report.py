@@ -115,6 +115,7 @@ def test_every_counterexample_is_complete_json_equal_to_its_checks_witness(audit
 
 
 def test_every_typed_witness_satisfies_its_claims_evaluable_assumptions(audit):
+    """Refutations' counterexamples and confirmed counter-claims' examples alike."""
     from lamcheck.jsondata import load_process
     from lamcheck.registry import load_checks
     from theory.assumptions import evaluate_all, claim_assumptions, validate_witness
@@ -125,7 +126,8 @@ def test_every_typed_witness_satisfies_its_claims_evaluable_assumptions(audit):
     for claim in audit.data["claims"]:
         ledger_claim = get_claim(claim["id"])
         for check, repair in _checks(claim):
-            if check["status"] != "refutes" or "process" not in check:
+            witness = check["status"] == "refutes" or (claim["kind"] == "counter-claim" and check["status"] == "confirms")
+            if not witness or "process" not in check:
                 continue
             process = load_process(check["process_type"], check["process"])
             violated = validate_witness(ledger_claim, process, repair=repair)
@@ -184,3 +186,17 @@ def test_report_md_has_no_numpy_reprs_and_no_references_outside_the_repo(audit):
 
 def test_the_audit_leaves_the_working_folder_as_it_was(audit):
     assert list(audit.cwd.iterdir()) == []  # no .hypothesis/ (nor anything else) in the user's folder
+
+
+def test_confirmed_necessity_claims_carry_the_example_that_shows_the_failure(audit):
+    """LA-U1..U3 ("without the entropy term / continuity / a discrete latent, identification can fail") are
+    existence statements: verified, each reports an exact example (symbolic or exhaustive before trained)."""
+    by_id = {c["id"]: c for c in audit.data["claims"]}
+    for cid in ("LA-U1", "LA-U2", "LA-U3"):
+        claim = by_id[cid]
+        assert claim["kind"] == "counter-claim" and claim["verdict"] == "verified", (cid, claim["verdict"])
+        wit = claim["witness"]
+        assert wit is not None and wit["kind"] in ("symbolic", "exhaustive", "numeric"), (cid, wit)
+        source = next(c for c in claim["checks"] if c["name"] == wit["check"])
+        assert source["status"] == "confirms" and source["counterexample"]
+    assert all(c["witness"] is None for c in audit.data["claims"] if c["kind"] != "counter-claim")

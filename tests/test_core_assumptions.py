@@ -194,3 +194,26 @@ def test_evaluations_are_frozen_and_repair_is_keyword_only(registry):
         validate_witness(c, Proc(3.0), True)
     assert claim_assumptions(claim=c, repair=True) == (POS, HIDDEN)
     assert [e.name for e in validate_witness(claim=c, process=Proc(3.0), repair=True)] == ["toy-even"]
+
+
+def test_the_audit_revalidates_refutations_and_counter_claim_witnesses(registry):
+    """`lamcheck.audit.revalidate`: a typed witness outside the claim's domain turns a refutation, and a
+    counter-claim's confirming example, into an error naming the violated assumption; a theorem's
+    confirmation is not a witness and is left alone."""
+    from dataclasses import replace
+
+    from lamcheck.audit import revalidate
+    from theory.checks import CheckResult, CheckSpec
+
+    spec = CheckSpec("ZP-TOY", "numeric", "m:f", "t", fn=lambda ctx: None)
+    theorem = claim(POS)
+    counter = replace(theorem, kind="counter-claim")
+    inside, outside = Proc(2.0), Proc(-1.0)
+    refute = CheckResult("numeric", "refutes", "r", counterexample={"x": 1}, process=outside)
+    confirm = CheckResult("numeric", "confirms", "c", counterexample={"x": 1}, process=outside)
+    out = revalidate(theorem, spec, refute)
+    assert out.status == "error" and out.detail.startswith("counterexample outside the claim's domain (toy-positive")
+    out = revalidate(counter, spec, confirm)
+    assert out.status == "error" and out.detail.startswith("witness outside the claim's domain (toy-positive")
+    assert revalidate(theorem, spec, confirm) is confirm
+    assert revalidate(counter, spec, replace(confirm, process=inside)).status == "confirms"

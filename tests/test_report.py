@@ -139,6 +139,25 @@ def test_markdown_counterexample_is_compact_and_the_json_complete():
     assert compact([[1, 2, 3], [4, 5, 6], [7, 8, 9]]) == "matrix 3×3 [1, 2, 3, 4, …]"
 
 
+def test_a_confirmed_counter_claim_reports_its_witness_and_other_claims_none():
+    """A counter-claim ("without X, Y can fail") is an existence statement: its confirming example is the
+    evidence, in `witness` and in report.md; an exact check's example is preferred over a trained one's."""
+    cc = Claim(id="LA-U1", paper="lachapelle2025", where="S3", provenance="reconstructed", title="t", statement="s",
+               kind="counter-claim", quantifier="some-minimiser")
+    trained = CheckResult("trained", "confirms", "8 models", name="g:t", counterexample={"delta_H": 0.69})
+    exact = CheckResult("exhaustive", "confirms", "found", name="n:e", counterexample={"L_0": 0, "states": 3})
+    plain_confirm = CheckResult("symbolic", "confirms", "holds", name="t:s")
+    data = _data([ClaimReport(cc, [trained, plain_confirm, exact]), ClaimReport(_claim(), [exact])])
+    assert data["claims"][0]["witness"] == {"check": "n:e", "kind": "exhaustive", "L_0": 0, "states": 3}
+    assert data["claims"][0]["counterexample"] is None
+    assert data["claims"][1]["witness"] is None  # a theorem's confirmation is no witness
+    md = markdown([ClaimReport(cc, [trained, exact])], ENV, {}, 1.0)
+    assert "Witness of the failure (from `n:e`, exhaustive; complete values in report.json, `claims[0].witness`)" in md
+    # not verified (a deciding check undecided): no witness reported
+    undec = CheckResult("numeric", "undecided", "?", name="n:u")
+    assert _data([ClaimReport(cc, [undec])])["claims"][0]["witness"] is None
+
+
 def test_figure_names_start_with_the_claim_slug_and_never_collide():
     assert slug("ZP-E6") == "zp_e6" and slug("EX-T4a") == "ex_t4a"
     fig = FigureSpec("zp_e6_weight", "t", "x", "y", (Series("s", [1, 2], [1, 2]),))

@@ -70,12 +70,28 @@ def verdict_label(verdict: str, provenance: str) -> str:
     return verdict
 
 
+def _first(results: Sequence[CheckResult], quantifier: str | None, status: str) -> CheckResult | None:
+    """The first deciding check of ``status`` that carries a witness ordering: exact kinds first, and among
+    them one whose witness is a typed process before a plain one; otherwise in check order."""
+    hits = [r for r in deciding(results, quantifier) if r.status == status]
+    hits.sort(key=lambda r: (r.kind not in EXACT_KINDS, r.process is None))
+    return hits[0] if hits else None
+
+
+def first_refutation(results: Sequence[CheckResult], quantifier: str | None = None) -> CheckResult | None:
+    """The deciding refutation whose counterexample the claim reports (`_first`'s order); None if none refutes.
+    The audit re-validates its typed process against the claim's assumptions."""
+    return _first(results, quantifier, "refutes")
+
+
 def first_counterexample(results: Sequence[CheckResult], quantifier: str | None = None) -> dict | None:
-    """The counterexample of the first deciding refutation: exact kinds first, and among them one whose
-    witness is a typed process (re-validated against the claim's assumptions by the audit) before a
-    plain one; otherwise in check order. None if none refutes."""
-    refuting = [r for r in deciding(results, quantifier) if r.status == "refutes"]
-    refuting.sort(key=lambda r: (r.kind not in EXACT_KINDS, r.process is None))
-    if not refuting:
-        return None
-    return {"check": refuting[0].name, "kind": refuting[0].kind, **dict(refuting[0].counterexample or {})}
+    """``{check, kind, <fields>}`` of `first_refutation`; None if none refutes."""
+    r = first_refutation(results, quantifier)
+    return None if r is None else {"check": r.name, "kind": r.kind, **dict(r.counterexample or {})}
+
+
+def first_witness(results: Sequence[CheckResult], quantifier: str | None = None) -> CheckResult | None:
+    """For a counter-claim ("without X, Y can fail"), the deciding confirmation whose example shows the
+    failure the claim asserts (`_first`'s order, among confirming checks that carry an example); None if
+    none does. A confirmed counter-claim is an existence statement: its evidence is this example."""
+    return _first([r for r in results if r.counterexample], quantifier, "confirms")

@@ -189,8 +189,9 @@ def _claim_row(c, tests) -> dict:
             "kind": c.kind, "quantifier": c.quantifier, "checks": kinds, "tests": tests.get(c.id, [])}
 
 
-def _doc(fn) -> str:
-    return inspect.cleandoc(fn.__doc__) if fn.__doc__ else "(no docstring)"
+def _doc(fn) -> str | None:
+    """The check function's docstring (None where the registered title says it all)."""
+    return inspect.cleandoc(fn.__doc__) if fn.__doc__ else None
 
 
 def claim_detail(claim_id: str) -> dict:
@@ -247,7 +248,8 @@ def show_text(d: dict) -> str:
         for s in items:
             lines.append(f"{pad}{s['kind']:<10} {s['name']}  ({s['role']}; answers {s['answers'] or '-'})")
             lines.append(f"{pad}           {s['title']}")
-            lines.append(_indent(s["doc"], pad + "           "))
+            if s["doc"]:
+                lines.append(_indent(s["doc"], pad + "           "))
         return lines or [f"{pad}(none registered)"]
 
     out += ["", "assumptions:", *assumption_lines(d["assumptions"]), "", "checks:", *check_lines(d["checks"]),

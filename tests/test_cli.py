@@ -273,9 +273,11 @@ def test_claims_show_prints_statement_assumptions_checks_with_docstrings_tests_a
     assert text.startswith(f"{claim.id}  {claim.title}\n")
     assert "statement:" in text and "assumptions:" in text and "tests:" in text and "repair (quantifier" in text
     for s in specs:
-        assert s.name in text
+        assert s.name in text and s.title in text
         if s.fn.__doc__:
             assert s.fn.__doc__.strip().splitlines()[0].strip() in text
+    assert "(no docstring)" not in text  # a check without a docstring is described by its title alone
+    assert all(c["doc"] is None or c["doc"].strip() for c in d["checks"])
 
 
 def test_cuda_without_cuda_is_a_usage_error(tmp_path, capsys, no_checks):

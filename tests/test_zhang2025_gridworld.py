@@ -4,6 +4,9 @@ normalisers, and the ci-scale trained check (slow)."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+
 import numpy as np
 import pytest
 import torch
@@ -139,17 +142,17 @@ def test_judge_ordering() -> None:
     assert gw.judge_ordering(np.array([0.1, 0.35]), np.array([0.3, 0.4])) == "undecided"
 
 
+@functools.cache
+def _tiny() -> gw.Trained:
+    """Every setting x 3 seeds, 30 updates on 20 trajectories x 10 frames (not through the run cache)."""
+    sc = dataclasses.replace(gw.Scale.at("ci"), n_traj=20, T=10, steps=30, n_test=200, judges=True)
+    return gw._train_all("ci", "cpu", 0, lambda _m: None, sc=sc)
+
+
 @pytest.mark.theorem("ZP-E7")
 def test_tiny_training_runs_and_reports_table() -> None:
     """A 30-update smoke run of the batched trainer: finite metrics for every setting and seed."""
-    import dataclasses
-
-    orig = gw.Scale.at
-    try:
-        gw.Scale.at = classmethod(lambda cls, s: dataclasses.replace(orig("ci"), n_traj=20, T=10, steps=30, n_test=200))  # type: ignore[method-assign]
-        tr = gw._train_all("ci", "cpu", 0, lambda _m: None)
-    finally:
-        gw.Scale.at = orig  # type: ignore[method-assign]
+    tr = _tiny()
     assert len(tr.ctrl) == 3 * len(gw.SETTINGS) and np.all(np.isfinite(tr.ctrl))
     assert np.isnan(tr.stoch[: 3]).all() and np.all(np.isfinite(tr.stoch[3:]))
     rows = gw.table(tr)
@@ -159,25 +162,38 @@ def test_tiny_training_runs_and_reports_table() -> None:
 
 # --- the ci-scale trained check -------------------------------------------------------------------------
 
+@pytest.mark.theorem("ZP-E7")
+def test_status_follows_the_orderings_only_where_the_budget_judges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A judging budget: status from the seed-range orderings (refutes iff one fails, confirms iff all hold);
+    the ci smoke budget: undecided whatever they say, and the detail says the budget is why."""
+    for judges in (True, False):
+        tr = dataclasses.replace(_tiny(), budget=dataclasses.replace(_tiny().budget, judges=judges))
+        monkeypatch.setattr(gw, "train_all", lambda *_a, _tr=tr, **_k: _tr)
+        r = gwc.zp_e7_trained(CheckContext(scale="ci", seed=0))
+        by = {row["setting"]: row for row in r.measured["table"]}
+        got = []
+        for metric, lo, hi in gw.ORDERINGS:  # by hand from the seeds the table reports
+            a, b = by[lo][f"{metric}_seeds"], by[hi][f"{metric}_seeds"]
+            got.append("holds" if max(a) < min(b) else "fails" if min(a) > max(b) else "undecided")
+        assert [v["verdict"] for v in r.measured["orderings"]] == got
+        assert r.measured["orderings_judged"] is judges and r.measured["updates"] == 30
+        if judges:
+            want = "refutes" if "fails" in got else "undecided" if "undecided" in got else "confirms"
+            assert r.status == want and "smoke budget" not in r.detail
+        else:
+            assert r.status == "undecided" and "30-update smoke budget" in r.detail
+
+
 @pytest.mark.slow
 @pytest.mark.theorem("ZP-E7")
 def test_zp_e7_trained_ci() -> None:
+    """The ci smoke run (150 updates, 3 seeds; also run by the default audit): undecided by its budget, and
+    what 150 updates already show. Observed at seed 0: no-noise controllable loss 0.59-0.70 over seeds (the
+    no-information predictor scores 1, test_normalisers_...), correlated 2.0-2.2 (its codes follow the
+    snake policy and transfer badly to uniform test actions, as Table 1's 1.997)."""
     r = gwc.zp_e7_trained(CheckContext(scale="ci", seed=0))
-    verdicts = {v["ordering"]: v["verdict"] for v in r.measured["orderings"]}
-    assert r.status == STATUS_CI
-    for k, v in EXPECTED_CI.items():
-        assert verdicts[k] == v, (k, verdicts[k])
-
-
-#: Observed at ci scale, seed 0 (3 seeds per setting; shared VQ layer and training loop): with noise in the frame the 5
-#: codes mostly go to the noise row (controllable loss ~1.0 for base/aug/1%), so most orderings among noisy settings are
-#: seed-dependent ties.
-STATUS_CI = "undecided"
-EXPECTED_CI = {
-    "ctrl(no noise) < ctrl(base)": "holds",
-    "ctrl(base) < ctrl(high noise)": "holds",
-    "ctrl(base) < ctrl(correlated)": "holds",
-    "stoch(base) < stoch(augmentation)": "holds",
-    "ctrl(augmentation) < ctrl(base)": "undecided",
-    "ctrl(1% labels) < ctrl(base)": "undecided",
-}
+    assert r.status == "undecided" and r.measured["orderings_judged"] is False and r.measured["updates"] == 150
+    by = {row["setting"]: row for row in r.measured["table"]}
+    assert len(by["base"]["ctrl_seeds"]) == 3 and by["no noise"]["stoch_seeds"] is None
+    assert max(by["no noise"]["ctrl_seeds"]) < 0.9  # below the no-information 1 on every seed
+    assert min(by["correlated"]["ctrl_seeds"]) > 1.5  # above 1 on every seed: worse than no information

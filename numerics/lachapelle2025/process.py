@@ -38,6 +38,11 @@ REGULARISERS = ("idm-entropy", "conditional-entropy")
 SPEC_FIELDS = ("states", "actions", "codes", "edges", "available", "merge", "lam", "continuity", "regulariser")
 
 Transition = tuple[int, tuple[int, ...]]  # (state, sorted next-state class of actions)
+#: Fields `FiniteProcess.replace` can change without rebuilding the structure; the cached tables that depend on the
+#: structure only, and those that also depend on ``continuity``.
+_SCALAR_FIELDS = frozenset({"lam", "continuity", "regulariser"})
+_STRUCTURE_CACHE = ("classes", "transitions", "transition_index", "_support_components")
+_TIE_CACHE = ("ties", "tie_classes")
 
 
 def _int(name: str, value: Any, lo: int) -> int:
@@ -139,6 +144,10 @@ class FiniteProcess:
                     raise ProcessError("merge", f"{tr!r} names action {x}, which is not available at state {s}")
             merges.add((s, min(a, b), max(a, b)))
         object.__setattr__(self, "merge", tuple(sorted(merges)))
+        self._check_scalars()
+
+    def _check_scalars(self) -> None:
+        """Validate and normalise ``lam``, ``continuity``, ``regulariser`` (the fields that leave the structure)."""
         lam = self.lam
         if isinstance(lam, bool) or not isinstance(lam, (int, float)) or lam != lam or lam in (float("inf"),):
             raise ProcessError("lam", f"must be a finite number, got {lam!r}")
@@ -180,7 +189,19 @@ class FiniteProcess:
         return cls.from_spec(data)
 
     def replace(self, **changes: Any) -> "FiniteProcess":
-        """A copy with some spec fields changed (validated again)."""
+        """A copy with some spec fields changed (validated again). Changing only ``lam``, ``continuity`` or
+        ``regulariser`` keeps the (already validated, normalised) structure and its derived tables, so the copy is
+        the same object `from_spec` would build, without re-validating the graph (the sweeps call this per process)."""
+        if changes and set(changes) <= _SCALAR_FIELDS:
+            new = object.__new__(FiniteProcess)
+            for f in SPEC_FIELDS:
+                object.__setattr__(new, f, changes.get(f, getattr(self, f)))
+            new._check_scalars()
+            keep = _STRUCTURE_CACHE + (_TIE_CACHE if new.continuity == self.continuity else ())
+            for name in keep:
+                if name in self.__dict__:
+                    new.__dict__[name] = self.__dict__[name]
+            return new
         spec = self.to_json() | changes
         return FiniteProcess.from_spec(spec)
 

@@ -31,10 +31,11 @@ def finite_processes(draw, max_states: int = 4, max_actions: int = 3, max_codes:
     n = draw(st.integers(1, max_states))
     m = draw(st.integers(1, max_actions))
     k = draw(st.integers(1, max_codes))
-    pairs = list(itertools.combinations(range(n), 2))
-    shape = draw(st.sampled_from(["path", "any"]))
+    # tuples, not lists: hypothesis then caches these strategies (the same choices, so the same examples)
+    pairs = tuple(itertools.combinations(range(n), 2))
+    shape = draw(st.sampled_from(("path", "any")))
     if shape == "path":
-        edges = [(i, i + 1) for i in range(n - 1)]
+        edges = tuple((i, i + 1) for i in range(n - 1))
         cut = draw(st.sets(st.sampled_from(edges))) if edges else set()
         edges = [e for e in edges if e not in cut]
     else:
@@ -45,13 +46,13 @@ def finite_processes(draw, max_states: int = 4, max_actions: int = 3, max_codes:
     else:
         rows = [tuple(sorted(draw(st.sets(st.integers(0, m - 1), min_size=1)))) for _ in range(n)]
         available = [list(r) for r in rows]
-    triples = [(s, a, b) for s in range(n) for a, b in itertools.combinations(rows[s], 2)]
+    triples = tuple((s, a, b) for s in range(n) for a, b in itertools.combinations(rows[s], 2))
     merge = sorted(draw(st.sets(st.sampled_from(triples), max_size=2))) if (merges and triples) else []
     return FiniteProcess(
         states=n, actions=m, codes=k, edges=tuple(edges), available=available, merge=tuple(merge),
         lam=draw(st.sampled_from(lams)) if lam is None else lam,
         continuity=draw(st.booleans()) if continuity is None else continuity,
-        regulariser=draw(st.sampled_from(["idm-entropy", "conditional-entropy"])) if regulariser is None else regulariser,
+        regulariser=draw(st.sampled_from(("idm-entropy", "conditional-entropy"))) if regulariser is None else regulariser,
     )
 
 

@@ -9,8 +9,8 @@ step budget, on fresh samples of the shared `LinearProcess` sampler (`process_sa
 minimiser sets of `numerics.optima`.
 
 Setting (every trained linear check): d_o = 12, d_s = d_x = 3, d_a = 2, sigma_a = 1, Gamma = 0.5 I, A6, orthonormal maps
-unless a check says otherwise (`numerics.lee2026.process.reference_process`). CI shrinks only the step budget and the
-number of seeds; the dimensionless quantities that decide the outcome (sigma_xi^2/sigma_a^2, d_z/d_a, lambda/lambda*,
+unless a check says otherwise (`numerics.lee2026.process.reference_process`). CI shrinks only the step budget, the
+number of seeds and the stopping tolerance (`rel_excess_tol`, still the one the TRAIN_TOL margin is derived from); the dimensionless quantities that decide the outcome (sigma_xi^2/sigma_a^2, d_z/d_a, lambda/lambda*,
 beta/beta*) are those of the full run.
 """
 
@@ -37,11 +37,23 @@ D_O, D_S, D_X, D_A = 12, 3, 3, 2
 #: keeps the probes within ~0.04; 0.05 is the margin.
 TRAIN_TOL = 0.05
 REL_EXCESS_TOL = 1e-4
+#: CI stops at the relative excess the TRAIN_TOL derivation above needs (e <= 1e-3: probes within ~0.04 < 0.05),
+#: not ten times below it; full runs keep REL_EXCESS_TOL.
+CI_REL_EXCESS_TOL = 1e-3
 LR, LR_FINAL, BATCH = 3e-2, 1e-3, 256
+#: CI step budgets (the geometric decay LR -> LR_FINAL is spread over the budget, so a shorter budget decays faster).
+#: Measured at CI (seed 0, cpu): every stopping run reaches e <= 1e-3 within 500 (plain, EX-T2/T3/T4d) or 750
+#: (lambda axis, EX-T4) steps, and the trained probes stay within 0.005 of the closed-form ranges (margin 0.05).
+CI_STEPS, CI_LAMBDA_STEPS = 500, 750
 
 
-def steps(ctx: CheckContext, ci: int = 1000, full: int = 8000) -> int:
+def steps(ctx: CheckContext, ci: int = CI_STEPS, full: int = 8000) -> int:
     return ctx.scale.pick(ci=ci, full=full)
+
+
+def rel_excess_tol(ctx: CheckContext) -> float:
+    """Relative excess at which a run stops: CI_REL_EXCESS_TOL at CI, REL_EXCESS_TOL at full scale."""
+    return ctx.scale.pick(ci=CI_REL_EXCESS_TOL, full=REL_EXCESS_TOL)
 
 
 def seeds(ctx: CheckContext) -> tuple[int, ...]:
@@ -62,9 +74,11 @@ def optimum_values(procs: Sequence) -> list[float]:
 
 
 def train_plain(ctx: CheckContext, procs: Sequence, *, budget: int | None = None, lr: float = LR,
-                init_scale: float = 1.0, stop_tol: float | None = REL_EXCESS_TOL) -> TrainResult:
-    """Train one linear LAM per process (its LAMConfig; batch BATCH) with the stop rule on the relative excess."""
+                init_scale: float = 1.0, stop_tol: float | None | str = "scale") -> TrainResult:
+    """Train one linear LAM per process (its LAMConfig; batch BATCH) with the stop rule on the relative excess
+    (``stop_tol="scale"``: `rel_excess_tol` of the scale; None: the budget only)."""
     procs = [p.with_lam(batch=BATCH) for p in procs]
+    stop_tol = rel_excess_tol(ctx) if stop_tol == "scale" else stop_tol
     budget = budget or steps(ctx)
     mon = relative_excess_monitor(procs, optimum_values(procs))
     stop = StopRule(budget=budget, every=100, metric="rel_excess" if stop_tol else None, tol=stop_tol)
@@ -174,8 +188,10 @@ def collapse_demo(ctx: CheckContext, seed: int, budget: int, k: int = D_A, lr: f
 
 
 # --- EX-T4 / EX-T5: trained points on the lambda axis -------------------------------------------------------------
-def lambda_runs(ctx: CheckContext, lams: tuple[float, ...], sigma_xi: float = 2.0, W_scale: float = 1.0) -> list[dict]:
-    """One batched run over lams x seeds at k = d_a (cached): reached J, the global J*, leak and the encoder."""
+def lambda_runs(ctx: CheckContext, lams: tuple[float, ...], sigma_xi: float = 2.0, W_scale: float = 1.0,
+                ci_budget: int = CI_LAMBDA_STEPS) -> list[dict]:
+    """One batched run over lams x seeds at k = d_a (cached): reached J, the global J*, leak and the encoder;
+    ``ci_budget`` steps at CI (8000 at full scale)."""
     def run():
         cfgs = [(lam, s) for lam in lams for s in seeds(ctx)]
         p = setting(sigma_xi, ctx.seed, W_scale=W_scale)
@@ -184,7 +200,7 @@ def lambda_runs(ctx: CheckContext, lams: tuple[float, ...], sigma_xi: float = 2.
         mon = objective_monitor(objs, D_A, head_scale=[np.sqrt(lam) for lam, _ in cfgs])
         res = train_sampler(ctx, scaled_label_sampler([p] * len(cfgs), [c[0] for c in cfgs], ctx.device), len(cfgs),
                             D_O, D_A, LAMOptions(action_weight=1.0, d_a=D_A, label_fraction=1.0),
-                            budget=steps(ctx, 1500, 8000), monitor=mon, stop_tol=REL_EXCESS_TOL)
+                            budget=steps(ctx, ci_budget, 8000), monitor=mon, stop_tol=rel_excess_tol(ctx))
         rows = []
         for i, (lam, s) in enumerate(cfgs):
             C, D = encoder(res, i, D_A)
@@ -200,7 +216,7 @@ def lambda_runs(ctx: CheckContext, lams: tuple[float, ...], sigma_xi: float = 2.
                          "leak_pred": mn.leakage(sets[lam]).hi})
         return rows
 
-    return cached(("lee2026.lambda_runs", ctx.scale, ctx.device, ctx.seed, lams, sigma_xi, W_scale), run)
+    return cached(("lee2026.lambda_runs", ctx.scale, ctx.device, ctx.seed, lams, sigma_xi, W_scale, ci_budget), run)
 
 
 def reduced_J(p, D: np.ndarray, lam: float) -> float:

@@ -49,7 +49,7 @@ def ex_t2_trained(ctx: CheckContext) -> CheckResult:
     fig = FigureSpec(name="ex_t2_trained_leak_vs_dz", title="EX-T2: trained vs closed-form leakage", xlabel="d_z",
                      ylabel="E_leak = 1 - NMSE(xi | z, o)", series=tuple(series), markers=(Marker("d_z = d_a = 2", 2.0),),
                      caption="d_o = 12, d_s = d_x = 3, d_a = 2, sigma_a = 1, Gamma = 0.5 I, A6; Adam, lr 3e-2 -> 1e-3 "
-                             "geometric, stop at relative excess 1e-4 or the budget.")
+                             f"geometric, stop at relative excess {lib.rel_excess_tol(ctx):g} or the budget.")
     return judged("trained", worst <= lib.TRAIN_TOL,
                   RECON + f"{len(cfgs)} trained models (sigma_xi^2/sigma_a^2 in (0.25, 4), d_z/d_a in (1, 2)): max "
                           f"distance of the trained leak and NMSE(a|z,o) from their ranges over the minimiser set "

@@ -70,15 +70,16 @@ def derive_d2() -> dict[str, bool]:
     u = [li - lam * lq for li, lq in zip(l, logq)]
     ubar = sum(qi * ui for qi, ui in zip(q, u))
     facts = {}
+    df = [sp.diff(f, zj) for zj in z]
     facts["df/dz_j = q_j (u_j - <q,u>), u = l - lam log q (entrywise, k = 3)"] = all(
-        _zero(sp.diff(f, z[j]) - q[j] * (u[j] - ubar)) for j in range(3))
+        _zero(df[j] - q[j] * (u[j] - ubar)) for j in range(3))
     t = sp.Symbol("t", positive=True)
     lim = sp.limit(f.subs({z[0]: t, z[1]: 0, z[2]: 0}), t, sp.oo)
     facts["lim_{z_1 -> inf} f = l_1 (one-hot limit: L_lam -> L_rec)"] = sp.simplify(lim - l[0]) == 0
     at0 = f.subs({z[0]: 0, z[1]: 0, z[2]: 0})
     facts["at z = 0 (uniform q): f = mean(l) + lam log 3"] = sp.simplify(at0 - (sum(l) / 3 + lam * sp.log(3))) == 0
     inst = {z[0]: 1, z[1]: -1, z[2]: 2, l[0]: 3, l[1]: 1, l[2]: 2, lam: sp.Rational(1, 2)}
-    g = [sp.diff(f, zj).subs(inst) for zj in z]
+    g = [dfj.subs(inst) for dfj in df]
     facts["explicit gradient at z = (1,-1,2), l = (3,1,2), lam = 1/2 is finite and sums to 0"] = (
         all(sp.N(gj).is_finite for gj in g) and abs(sp.N(sum(g))) < 1e-12)
     return facts

@@ -37,10 +37,35 @@ def explained(T_y: sp.Matrix, T_v: sp.Matrix) -> sp.Expr:
     return sp.cancel((S_yv * S_vv.inv() * S_yv.T).trace() / (T_y * T_y.T).trace())
 
 
+def _half_angle(expr: sp.Expr) -> sp.Expr | None:
+    """cos x -> (1 - s^2)/(1 + s^2), sin x -> 2 s/(1 + s^2) (s = tan(x/2), a fresh real symbol) for every symbol x
+    under a sin/cos; None when some sin/cos argument is not a plain symbol. A rational function of (cos x, sin x)
+    vanishes for all x iff its image, a rational function of s, is zero (s covers every x but pi, and continuity)."""
+    trig = expr.atoms(sp.sin, sp.cos)
+    if not all(isinstance(f.args[0], sp.Symbol) for f in trig):
+        return None
+    rep = {}
+    for x in {f.args[0] for f in trig}:
+        s = sp.Dummy(f"tan_half_{x}", real=True)
+        rep[sp.cos(x)], rep[sp.sin(x)] = (1 - s**2) / (1 + s**2), 2 * s / (1 + s**2)
+    return expr.xreplace(rep)
+
+
+def _zero_scalar(e: sp.Expr) -> bool:
+    """Exact zero test: expressions in sin/cos of symbols are first made rational (`_half_angle`), and a rational
+    function that ``cancel`` reduces to 0 is zero; anything else goes through ``simplify`` as before."""
+    e = sp.sympify(e)
+    if e.has(sp.sin, sp.cos):
+        r = _half_angle(e)
+        if r is not None and sp.cancel(r) == 0:
+            return True
+    return sp.simplify(sp.cancel(e)) == 0
+
+
 def _zero(expr) -> bool:
     if isinstance(expr, sp.MatrixBase):
-        return all(sp.simplify(sp.cancel(e)) == 0 for e in expr)
-    return sp.simplify(sp.cancel(expr)) == 0
+        return all(_zero_scalar(e) for e in expr)
+    return _zero_scalar(expr)
 
 
 def _result(facts: dict[str, bool], extra: str = "", measured: dict | None = None,
@@ -676,7 +701,7 @@ def derive_t2c() -> dict[str, object]:
     bb = sp.Matrix([b1, b2])
     L = _esq(T_d - bb * (uu.T * T_d))  # A = I: residual o' - o - B z = Delta - B u^T Delta
     sol = sp.solve([sp.diff(L, b1), sp.diff(L, b2)], [b1, b2], dict=True)[0]
-    Lt = sp.simplify(L.subs(sol))
+    Lt = sp.cancel(L.subs(sol))  # a rational function of (cos t, sin t); only tested for zero and differentiated
     den = (uu.T * S_d * uu)[0]
     out["A = I, z = u^T Delta: eliminating B, L(u) == tr S_Delta - u^T S_Delta^2 u / u^T S_Delta u (PCA of Delta)"] = _zero(
         Lt - (S_d.trace() - (uu.T * S_d * S_d * uu)[0] / den))

@@ -87,7 +87,21 @@ def small_processes(max_states: int = 3, max_actions: int = 2, max_codes: int = 
 def _small_processes(max_states, max_actions, max_codes, continuity, lams, regularisers):
     """EVERY finite process up to the given sizes (graphs, availability rows, merges, codes, lam, IDM class), in
     increasing size (states, actions, codes, edges, merges): the first failing one is a smallest counterexample.
-    n <= 3, m <= 2, k <= 3 is 7,000-odd instances per (continuity, lam) pair; isomorphic copies are kept."""
+    n <= 3, m <= 2, k <= 3 is 7,000-odd instances per (continuity, lam) pair; isomorphic copies are kept.
+    Each structure is built (and validated) once, `_structures`; its (continuity, lam, regulariser) variants are
+    `FiniteProcess.replace` copies that share its derived tables."""
+    for base in _structures(max_states, max_actions, max_codes):
+        for cont in continuity:
+            for lam in lams:
+                for reg in regularisers:
+                    yield base.replace(continuity=cont, lam=lam, regulariser=reg)
+
+
+@lru_cache(maxsize=4)
+def _structures(max_states: int, max_actions: int, max_codes: int) -> tuple[FiniteProcess, ...]:
+    """Every structure (graph, availability rows with merges, codes) of `_small_processes`, in its order, at
+    continuity = True, lam = 1, IDM-entropy reading (the variants are copies), transitions tabulated."""
+    out = []
     for n in range(1, max_states + 1):
         pairs = list(itertools.combinations(range(n), 2))
         for m in range(1, max_actions + 1):
@@ -100,12 +114,12 @@ def _small_processes(max_states, max_actions, max_codes, continuity, lams, regul
                         for combo in combos:
                             available = [list(r) for r, _ in combo]
                             merge = [(s, a, b) for s, (_, mg) in enumerate(combo) for a, b in mg]
-                            for cont in continuity:
-                                for lam in lams:
-                                    for reg in regularisers:
-                                        yield FiniteProcess(states=n, actions=m, codes=k, edges=edges,
-                                                            available=available, merge=tuple(merge), lam=lam,
-                                                            continuity=cont, regulariser=reg)
+                            p = FiniteProcess(states=n, actions=m, codes=k, edges=edges, available=available,
+                                              merge=tuple(merge), lam=1.0, continuity=True,
+                                              regulariser="idm-entropy")
+                            p.transition_index  # noqa: B018  (tabulated once, shared by the variants)
+                            out.append(p)
+    return tuple(out)
 
 
 def sweep(processes, keep, violation):

@@ -348,10 +348,20 @@ def t2c_repair_violation(p) -> tuple[float, str]:
     return bad, what
 
 
+def _t2c_value_search(ctx: CheckContext, repair: bool):
+    """The PCA-of-Delta value identity on EX-T2c's domain (claim or repair: the same search when the repair adds no
+    assumption, run once by `lp.shared_search`)."""
+    c = get_claim("EX-T2c")
+    extra = c.repair.assumptions if (repair and c.repair) else ()
+    return lp.shared_search((*c.assumptions, *extra), "exo_processes(learn_A=False)",
+                            lambda: lp.exo_processes(lam_options={"learn_A": False}), t2c_value_violation,
+                            ctx.scale.examples)
+
+
 @register_check("EX-T2c", "numeric", "A = I forced: PCA of Delta; 'NMSE(x_t|z) < 1' as written (whole domain)")
 def ex_t2c_numeric(ctx: CheckContext) -> CheckResult:
     dom = _domain("EX-T2c", lam_options={"learn_A": False})
-    val = search_counterexample(dom, t2c_value_violation, max_examples=ctx.scale.examples)
+    val = _t2c_value_search(ctx, repair=False)
     out = search_counterexample(dom, t2c_claim_violation, max_examples=ctx.scale.examples)
     p = residual(lp.reference_process(0.7, seed=ctx.seed, d_z=8))
     typical = minimiser_set(p).given_z("x")
@@ -371,7 +381,7 @@ def ex_t2c_numeric(ctx: CheckContext) -> CheckResult:
 def ex_t2c_repair_numeric(ctx: CheckContext) -> CheckResult:
     dom = _domain("EX-T2c", repair=True, lam_options={"learn_A": False})
     out = search_counterexample(dom, t2c_repair_violation, max_examples=ctx.scale.examples)
-    val = search_counterexample(dom, t2c_value_violation, max_examples=ctx.scale.examples)
+    val = _t2c_value_search(ctx, repair=True)
     return judged("numeric", not out.found and not val.found,
                   RECON + f"{out.examples} instances of the whole domain (overlap, non-orthonormal maps, Sigma_o != I, "
                           f"ties with a rotated minimiser): iff violations {out.detail or 'none'}; value identity max "

@@ -24,8 +24,10 @@ from numerics.domains import int_matrices as _int_matrices
 #: `numerics.domains.int_matrices`, one strategy object per (rows, cols, lo, hi): the same draws, without
 #: rebuilding and re-validating a fresh lists-map strategy on every draw (measured ~25% of a search's time).
 int_matrices = lru_cache(maxsize=None)(_int_matrices)
+from numerics.domains import within
 from numerics.linear_lam import orthonormal_basis
 from numerics.processes import LAMConfig, LinearProcess, lee_process
+from numerics.search import SearchOutcome, search_counterexample
 
 Array = np.ndarray
 
@@ -218,3 +220,18 @@ def exo_processes(draw, *, max_d: int = 3, overlap: bool = True, isotropic: bool
         F_o = F if abs(np.linalg.det(F)) > 0.5 else None  # Sigma_o > 0: (s_t, x_t) have full support
     k = d_a if d_z == "d_a" else draw(st.integers(1, d_o - 1))
     return exo_process(G_s, G_x, W, Gamma, F_a, F_xi, d_z=k, F_o=F_o, **(lam_options or {}))
+
+
+_SEARCHES: dict = {}
+
+
+def shared_search(assumptions, strategy_name: str, strategy, violation, max_examples: int) -> SearchOutcome:
+    """``search_counterexample(within(assumptions, strategy()), violation, max_examples=...)``, run once per (assumption
+    names, strategy name, violation, budget) in a process: two checks whose searches coincide (a claim and its repair
+    when the repair adds no assumption and tests the same property) share the one outcome. The search is
+    derandomised (`numerics.search`), so the shared outcome is the one each check would compute on its own."""
+    assumptions = tuple(assumptions)
+    key = (tuple(a.name for a in assumptions), strategy_name, violation, max_examples)
+    if key not in _SEARCHES:
+        _SEARCHES[key] = search_counterexample(within(assumptions, strategy()), violation, max_examples=max_examples)
+    return _SEARCHES[key]

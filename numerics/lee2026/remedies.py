@@ -151,8 +151,8 @@ def _beta_figure(seed: int) -> tuple[FigureSpec, dict]:
 @register_check("EX-T3", "numeric", "Phi U_x = 0 removes leakage (whole domain); beta flip at beta^2 sx^2 = sa^2 as written")
 def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
     n = ctx.scale.examples
-    out = search_counterexample(within((*get_claim("EX-T3").assumptions, ENDOGENOUS_REPRESENTATION),
-                                       endogenous_phi_processes()), t3_violation, max_examples=n)
+    out = lp.shared_search(_assumptions("EX-T3", ENDOGENOUS_REPRESENTATION), "endogenous_phi_processes",
+                           endogenous_phi_processes, t3_violation, n)
     flip = search_counterexample(_beta_domain(min_sigma_a=1).filter(informative), lambda p: t3_flip_violation(p, False),
                                  max_examples=n // 3)
     collapse = mn.objective_value(lp.reference_process(1.0).with_lam(Phi=np.zeros((16, 16))),
@@ -182,8 +182,9 @@ def ex_t3_numeric(ctx: CheckContext) -> CheckResult:
                 target="repair")
 def ex_t3_repair_numeric(ctx: CheckContext) -> CheckResult:
     n = ctx.scale.examples
-    out = search_counterexample(within(_assumptions("EX-T3", ENDOGENOUS_REPRESENTATION, repair=True),
-                                       endogenous_phi_processes()), t3_violation, max_examples=n)
+    # the repair's domain adds no assumption here: the same search as the claim's (run once, `lp.shared_search`)
+    out = lp.shared_search(_assumptions("EX-T3", ENDOGENOUS_REPRESENTATION, repair=True), "endogenous_phi_processes",
+                           endogenous_phi_processes, t3_violation, n)
     flip = search_counterexample(_beta_domain(), lambda p: t3_flip_violation(p, True), max_examples=n)
     res = _first(out, flip)
     witness = res.counterexample if (res is out or not flip.found) else beta_witness(flip.counterexample, repaired=True)

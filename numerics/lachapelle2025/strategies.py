@@ -27,9 +27,12 @@ LAMS = (0.0, 0.5, 1.0)
 @st.composite
 def finite_processes(draw, max_states: int = 4, max_actions: int = 3, max_codes: int = 4, continuity=None,
                      lam=None, regulariser: str | None = "idm-entropy", merges: bool = True,
-                     lams: tuple[float, ...] = LAMS) -> FiniteProcess:
+                     lams: tuple[float, ...] = LAMS, min_actions: int = 1, per_state_rows: bool = False) -> FiniteProcess:
+    """``min_actions`` / ``per_state_rows`` (availability drawn per state, never "all") skip draws a structural
+    filter would reject with certainty (e.g. a pair of actions with disjoint supports needs m >= 2 and per-state
+    availability); the domain a filter keeps is the same, hypothesis spends its budget inside it."""
     n = draw(st.integers(1, max_states))
-    m = draw(st.integers(1, max_actions))
+    m = draw(st.integers(min_actions, max_actions))
     k = draw(st.integers(1, max_codes))
     # tuples, not lists: hypothesis then caches these strategies (the same choices, so the same examples)
     pairs = tuple(itertools.combinations(range(n), 2))
@@ -40,7 +43,7 @@ def finite_processes(draw, max_states: int = 4, max_actions: int = 3, max_codes:
         edges = [e for e in edges if e not in cut]
     else:
         edges = sorted(draw(st.sets(st.sampled_from(pairs)))) if pairs else []
-    if draw(st.booleans()):
+    if not per_state_rows and draw(st.booleans()):
         available = "all"
         rows = [tuple(range(m))] * n
     else:

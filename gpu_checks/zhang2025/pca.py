@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gpu_checks.zhang2025.runs import PCA_STOP_TOL
 from gpu_checks.zhang2025.runs import PCA_TAU as TAU
 from gpu_checks.zhang2025.runs import assertable_index, pca_sweep
 from numerics import linear_lam as ll
@@ -64,11 +65,15 @@ def zp_p1_trained(ctx: CheckContext) -> CheckResult:
         series=tuple(_curves(run, "rel_excess")) + (Series("tolerance TAU", [0, run.sweep.steps], [TAU, TAU], style="--"),),
         caption="Population loss of the trained models minus the closed-form optimum sum_{i>d_z} lambda_i; median and min-max band over 3 draws.")
     worst_k = int(np.argmax(rel))
+    done = run.result.run.steps_done if run.result.run else run.sweep.steps
+    early = bool(run.result.run and run.result.run.stopped_early)
     return judged(
         "trained", ok,
-        f"{len(run.procs)} models: worst (L - L*)/tr Sigma = {worst:.1e} (tolerance {TAU:g}); ||A+B(C+D)-I||^2 = L - L_red to {max(a_gap):.0e}",
+        f"{len(run.procs)} models: worst (L - L*)/tr Sigma = {worst:.1e} (tolerance {TAU:g}); ||A+B(C+D)-I||^2 = L - L_red to {max(a_gap):.0e}; "
+        f"{done} of {run.sweep.steps} steps" + (f" (stopped once every model was within {PCA_STOP_TOL:g})" if early else ""),
         counterexample={"config": _label(run.procs[worst_k]), "rel_excess": worst},
-        measured={"rel_excess": rel, "tau": TAU, "train_seconds": run.result.seconds, "models": len(run.procs)},
+        measured={"rel_excess": rel, "tau": TAU, "train_seconds": run.result.seconds, "models": len(run.procs),
+                  "steps_done": done, "stopped_early": early},
         figures=(fig,))
 
 

@@ -5,8 +5,8 @@ Every run goes through THE training loop (`gpu_checks.linear_lam.train_processes
 (`gpu_checks.training.cached`: family, claim, scale, device, seed).
 
 * `pca_sweep`: ZP-P1/P2 -- loss (4) on o ~ N(0, I), X by QR, distinct action variances (an eigengap below
-  d_a), with and without i.i.d. noise, d_z below / at / above d_a; stops once every model's relative excess
-  over the closed-form optimum is below `PCA_TAU` (or at the budget).
+  d_a), with and without i.i.d. noise, d_z below / at / above d_a; at CI stops once every model's relative
+  excess over the closed-form optimum is below `PCA_STOP_TOL` = `PCA_TAU` / 5 (or at the budget).
 * `experiment_run`: ZP-E1..E6 -- the plotted variant of the claim's figure (`numerics.zhang2025.protocol`):
   the authors' LAM options (mean normalisation, labelled-mean action loss with head bias, batch 128, kappa,
   fixed or learned A). Full scale: the authors' training (Adam, constant lr 1e-3, the script's number of
@@ -38,6 +38,13 @@ Array = np.ndarray
 #: leaves an SGD noise floor: the worst of 18 models was 5e-5..8e-5 over seeds 0-2 at CI scale (d_o = 16),
 #: 3.1e-4 at full scale (d_o = 128, 8000 steps): 2e-3 keeps a > 6x margin and still fails a stuck model.
 PCA_TAU = 2e-3
+#: CI early stop: training ends once every model's relative excess (the `relative_excess_monitor`, the same
+#: (L - L*) / tr Sigma_{q+eps} the checks judge: here Sigma_o = I, so max(L*, tr Sigma_r) = tr Sigma_{q+eps}) is
+#: <= PCA_TAU / 5, checked every 50 steps, else at the 3000-step budget. The checks then judge the stopped models
+#: against PCA_TAU with a 5x margin (the angle criterion TAU tr Sigma / delta_j inherits it); a model that cannot get
+#: there still trains the whole budget and is judged as before. Measured at seeds 0-2: stops at 1650-1750 steps, worst
+#: relative excess 3.1e-4..4.0e-4, max sum sin^2 1.7e-4..4.7e-4 (3000 fixed steps: 5e-5..8e-5). Full: 8000 fixed steps.
+PCA_STOP_TOL = PCA_TAU / 5
 #: Smallest eigengap at which a subspace is asserted (smaller gaps are reported as ties).
 MIN_GAP = 0.05
 
@@ -108,8 +115,9 @@ def _pca(full: bool, device: str, seed: int, progress) -> PCARun:
             ang.append(np.degrees(ll.principal_angles(opt.U[:, :j], B).max()) if j else np.nan)
         return {**excess(params), "angle_deg": np.array(ang)}
 
+    early = {} if full else {"metric": "rel_excess", "tol": PCA_STOP_TOL}
     res = train_processes(procs, schedule=Schedule(3e-2, 1e-5, kind="geometric"),
-                          stop=StopRule(budget=sweep.steps, every=max(sweep.steps // 60, 1)), seed=seed, device=device,
+                          stop=StopRule(budget=sweep.steps, every=max(sweep.steps // 60, 1), **early), seed=seed, device=device,
                           monitor=monitor, progress=progress)
     return PCARun(sweep, procs, res, optima)
 

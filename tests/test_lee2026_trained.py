@@ -147,3 +147,17 @@ def test_pixel_world_tiny_budget_orderings():
     for b in ("cont", "vq"):
         assert np.all(px.values(out, f"endo/{b}", "leak") + px.MARGIN < px.values(out, f"plain/{b}", "leak"))
     assert np.all(px.values(out, "learned-phi/cont", "rec_loss") < 0.25 * px.values(out, "plain/cont", "rec_loss"))
+
+
+@pytest.mark.theorem("EX-C4")
+def test_c4_ci_schedule_keeps_the_step_length_of_4000_constant_updates():
+    """sum_{t<T} lr_0 d^(t/T) = lr_0 (1 - d) / (1 - d^(1/T)) exactly; the schedule sets lr_0 from the integral
+    T (1 - d) / ln(1/d), whose relative error is ~ ln(1/d) / (2T) = 1.2 / 4000 = 3e-4 at d = 0.3, T = 2000."""
+    from numerics.lee2026 import protocol as leep
+
+    e = leep.ci_training(updates=pw.CI_UPDATES)
+    s = pw._ci_schedule(e)
+    T = e.training.updates
+    assert T == 2000 and s.kind == "geometric" and s.final == pytest.approx(0.3 * s.lr)
+    assert sum(s.at(t, T) for t in range(T)) == pytest.approx(4000 * 1e-3, rel=1e-3)
+    assert s.at(0, T) == pytest.approx(4.0 * np.log(1 / 0.3) / (2000 * 0.7))

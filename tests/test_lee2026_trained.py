@@ -101,27 +101,57 @@ def test_c4_ordering_helpers_reject_a_bad_world():
     assert px.c1_result(world(0.2))[0] and not px.c3_result(world(0.2))[0]  # supervised = plain inconsistency
 
 
-@pytest.mark.theorem("EX-T4a")
 @pytest.mark.theorem("EX-T4d")
 @pytest.mark.theorem("EX-T3")
 @pytest.mark.theorem("EX-T4")
-@pytest.mark.theorem("EX-T5")
 @pytest.mark.slow
-@pytest.mark.parametrize("check", [linear.ex_t4_trained, rt.ex_t3_trained, rt.ex_t4_trained_figure, rt.ex_t5_trained,
-                                   rt.ex_t4a_trained, rt.ex_t4d_trained], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("check", [linear.ex_t4_trained, rt.ex_t3_trained, rt.ex_t4_trained_figure,
+                                   rt.ex_t4d_trained], ids=lambda f: f.__name__)
 def test_full_trained_check_confirms(check):
     r = check(CTX)
     assert r.status == "confirms", r.detail
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("check", [pw.ex_c1_trained, pw.ex_c2_trained, pw.ex_c3_trained, pw.ex_c4_trained],
-                         ids=lambda f: f.__name__)
-def test_full_pixel_check_confirms(check):
-    """The CI-scale pixel-world checks (also run by the default audit in tests/test_audit_report.py); the theorem
-    tier runs the same pipeline at a tiny budget (`test_pixel_world_tiny_budget_orderings`)."""
+@pytest.mark.parametrize("check", [rt.ex_t5_trained, rt.ex_t4a_trained, pw.ex_c1_trained, pw.ex_c2_trained,
+                                   pw.ex_c3_trained, pw.ex_c4_trained], ids=lambda f: f.__name__)
+def test_full_check_confirms_at_ci(check):
+    """The CI-scale checks (also run by the default audit in tests/test_audit_report.py); the theorem tier runs the
+    same pipelines at tiny budgets (`test_pixel_world_tiny_budget_orderings`, `test_t5_tiny_budget_rotation_closes_the_gap`,
+    `test_t4a_tiny_budget_training_keeps_x_sensitivity`)."""
     r = check(CTX)
     assert r.status == "confirms", r.detail
+
+
+@pytest.mark.theorem("EX-T5")
+def test_t5_tiny_budget_rotation_closes_the_gap():
+    """300 steps at lambda = 1.1 lambda* = 3.3 (3 seeds, ~0.3 s): J* is a lower bound (J_red >= J* - 1e-9 scale),
+    re-optimising every block but the latent map only lowers J (J >= J_red), and from whatever latent training
+    reached, the saddle rotation is nonincreasing and ends at J* up to its theta grid (91 points on [0, pi/2]:
+    |dtheta|/2 = pi/360, J error <= (mu_a - mu_xi) sin^2(pi/360) ~ 16 x 7.6e-5 of a scale >= 12: < 1e-4)."""
+    p = lib.setting(2.0, 0)
+    rows = lib.lambda_runs(CTX, (3.3,), 2.0, 1.0, ci_budget=300)
+    assert len(rows) == len(lib.seeds(CTX))
+    for r in rows:
+        scale = float(np.trace(p.Sigma_r) + r["lam"] * np.trace(p.Sigma_a))
+        assert r["J_red"] >= r["J_opt"] - 1e-9 * scale and r["J"] >= r["J_red"] - 1e-9 * scale
+        rot = lib.rotate_to_optimum(p, np.array(r["D"]), r["lam"])
+        assert rot["monotone"] and rot["J_opt"] == pytest.approx(r["J_opt"], rel=1e-9)
+        assert (rot["J_final"] - rot["J_opt"]) / scale < 1e-4
+
+
+@pytest.mark.theorem("EX-T4a")
+def test_t4a_tiny_budget_training_keeps_x_sensitivity():
+    """400 steps (lr 3e-2, init scales 0.1 and 1, 2 seeds, ~1 s): training reaches the loss minimum (relative excess
+    < 5e-3, the check's threshold; measured <= 1.1e-3) yet not the S_x = 0 member of the minimiser set (S_x > 0.3,
+    measured >= 0.76), whose range starts at 0."""
+    procs = [lib.setting(0.7, 0, d_z=3) for _ in range(2)]
+    assert mn.x_sensitivity(minimiser_set(procs[0])).lo == 0.0
+    for sc in (0.1, 1.0):
+        res = lib.train_plain(CTX, procs, budget=400, lr=3e-2, init_scale=sc, stop_tol=None)
+        assert np.all(lib.rel_excess(res) < 5e-3)
+        for i, p in enumerate(procs):
+            assert rt.lp.metrics(p, *lib.encoder(res, i, 3)).S_x > 0.3
 
 
 #: A tiny pixel-world run (2 seeds, 200 steps of 64 transitions, 1024 training and 2 x 1024 held-out transitions,

@@ -12,7 +12,7 @@ from numerics.lachapelle2025 import gibbs
 from theory.checks import CheckContext, CheckResult, certified_judgement, register_check
 
 RECON = "[reconstructed claim: the paper's formal body was unavailable] "
-#: |q_cvxpy - softmax(-l/tau)|_inf: the claim's comparison level. The solve runs at gap 1e-13 (`gibbs.certified_gibbs`):
+#: |q_solver - softmax(-l/tau)|_inf: the claim's comparison level. The solve runs at gap 1e-13 (`gibbs.certified_gibbs`):
 #: measured <= 7e-7 over 200 instances; strong convexity |q - q*|^2 <= 2 gap / tau bounds it by ~2e-6 at tau = 0.05.
 Q_TOL = 1e-6
 
@@ -27,7 +27,8 @@ def _instances(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, float
     return out
 
 
-@register_check("LA-X1", "convex", "cvxpy min <q,l> - tau H(q): certified (primal, dual, gap) and = softmax(-l/tau) to 1e-6")
+@register_check("LA-X1", "convex", "conic solve (Clarabel; cvxpy's program) of min <q,l> - tau H(q): certified (primal, "
+                                   "dual, gap) and = softmax(-l/tau) to 1e-6")
 def la_x1_convex(ctx: CheckContext) -> CheckResult:
     rng = np.random.default_rng(ctx.seed)
     worst_q, worst_val, min_entry, all_cert, n = 0.0, 0.0, 1.0, True, 0

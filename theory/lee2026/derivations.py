@@ -140,11 +140,12 @@ def derive_t2_special_case() -> dict[str, object]:
     N = sp.eye(2) - b * u.T
     L = sp.expand((N * Sr * N.T).trace())
     bsol = sp.solve([sp.diff(L, b1), sp.diff(L, b2)], [b1, b2], dict=True)[0]
-    Lt = sp.simplify(L.subs(bsol))
+    Lt = sp.cancel(L.subs(bsol))  # a rational function of (cos t, sin t): tested for zero (`_zero`), differentiated
     den = sa**2 * c**2 + sx**2 * s**2
     leak = sp.simplify((sx**4 * s**2 / den) / sx**2)
     out: dict[str, object] = {}
-    out["eliminating B: L(t) == tr Sr - u^T Sr^2 u / u^T Sr u"] = _zero(Lt - (sa**2 + sx**2 - (sa**4 * c**2 + sx**4 * s**2) / den))
+    L_form = sa**2 + sx**2 - (sa**4 * c**2 + sx**4 * s**2) / den
+    out["eliminating B: L(t) == tr Sr - u^T Sr^2 u / u^T Sr u"] = _zero(Lt - L_form)
     out["L(t) - sigma_xi^2 == sin^2 t sigma_xi^2 (sigma_a^2 - sigma_xi^2)/den"] = _zero(Lt - sx**2 - s**2 * sx**2 * (sa**2 - sx**2) / den)
     out["L(t) - sigma_a^2 == cos^2 t sigma_a^2 (sigma_xi^2 - sigma_a^2)/den"] = _zero(Lt - sa**2 - c**2 * sa**2 * (sx**2 - sa**2) / den)
     out["leakage(t) == sigma_xi^2 sin^2 t / den: 0 at u = e1 (sigma_a > sigma_xi), 1 at u = e2 (sigma_xi > sigma_a)"] = (
@@ -179,7 +180,7 @@ def derive_t2_special_case() -> dict[str, object]:
         greedy_ok &= leak4 == sp.Rational(n_xi, 2) and capa == sp.Rational(n_a, 2)
     out["d_a = d_x = 2, k = 1..3, both orders: 1 - NMSE(xi|z,o) == n_xi/d_x and 1 - NMSE(a|z,o) == n_a/d_a "
         "(greedy slots; unit-norm action columns)"] = bool(greedy_ok)
-    out["L(t)"] = Lt
+    out["L(t)"] = L_form if out["eliminating B: L(t) == tr Sr - u^T Sr^2 u / u^T Sr u"] else Lt  # the proven form
     out["leakage(t)"] = leak
     return out
 

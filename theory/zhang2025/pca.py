@@ -53,24 +53,19 @@ def derive_pca_reduction(d_o: int, d_z: int, solve_A: bool) -> dict[str, bool]:
     A_star = ll.stationary_A_candidate(s, with_cross=False)
     if solve_A:
         facts["solve(dL/dA = 0) == I - B(C+D)  [K = 0]"] = is_zero_rational(ll.solve_stationary_A(s, L0) - A_star)
-    # dL/dA once (also read by `_vanishes_at_cross_candidate`); its K = 0 part is dL0/dA (L0 = L at K = 0: setting
-    # K = 0 commutes with d/dA), and the Hessian of L0 is the Jacobian of that gradient in the entries of A.
-    grad = ll.gradient_A(s, L)
-    g0 = grad.xreplace({k: 0 for k in s.K}).applyfunc(sp.expand)
-    grad0 = g0.xreplace(on(s.A, A_star))
+    grad0 = ll.gradient_A(s, L0).xreplace(on(s.A, A_star))
     facts["dL/dA vanishes at A = I - B(C+D)  [K = 0]"] = sp.expand(grad0) == sp.zeros(d_o, d_o)
-    a_flat, g_flat = list(s.A), list(g0)
-    hess = sp.Matrix(len(a_flat), len(a_flat), lambda i, j: sp.diff(g_flat[i], a_flat[j]))
+    hess = sp.hessian(L0, list(s.A))
     facts["Hessian in A == 2 (I kron Sigma_o): unique minimiser iff Sigma_o > 0"] = sp.expand(
         hess - 2 * sp.kronecker_product(sp.eye(d_o), s.Sigma_o)) == sp.zeros(d_o * d_o, d_o * d_o)
     at_star = sp.expand(L0.xreplace(on(s.A, A_star)))
     facts["L(A*) == tr((BD - I) Sigma_r (BD - I)^T)"] = sp.expand(at_star - (s.N * s.Sigma_r * s.N.T).trace()) == 0
-    facts["with K != 0: dL/dA vanishes at I - B(C+D) - (BD-I) K^T Sigma_o^{-1}"] = _vanishes_at_cross_candidate(s, L, grad)
+    facts["with K != 0: dL/dA vanishes at I - B(C+D) - (BD-I) K^T Sigma_o^{-1}"] = _vanishes_at_cross_candidate(s, L)
     facts.update(_explicit_instance_facts(s, L, d_o, d_z))
     return facts
 
 
-def _vanishes_at_cross_candidate(s: ll.LinearLAMSymbols, L: sp.Expr, grad: sp.Matrix | None = None) -> bool:
+def _vanishes_at_cross_candidate(s: ll.LinearLAMSymbols, L: sp.Expr) -> bool:
     """dL/dA = 0 at A_x = I - B(C+D) - (BD - I) K^T Sigma_o^{-1}, decided on polynomials: with
     Sigma_o^{-1} = adj(Sigma_o) / det(Sigma_o), det A_x = det (I - B(C+D)) - (BD - I) K^T adj(Sigma_o) =: A_n is a
     polynomial; each entry g of dL/dA is affine in A (L is quadratic; asserted), g(A) = g(0) + sum_ij
@@ -81,7 +76,7 @@ def _vanishes_at_cross_candidate(s: ll.LinearLAMSymbols, L: sp.Expr, grad: sp.Ma
     det, adj = s.Sigma_o.det(), s.Sigma_o.adjugate()
     A_n = det * (sp.eye(d_o) - s.B * (s.C + s.D)) - s.N * s.K.T * adj
     zero_A = {a: 0 for a in s.A}
-    for g in (ll.gradient_A(s, L) if grad is None else grad):
+    for g in ll.gradient_A(s, L):
         if not ll.is_linear_in(g, list(s.A)):
             return False
         lin = sum(sp.diff(g, s.A[i, j]) * A_n[i, j] for i in range(d_o) for j in range(d_o))
@@ -123,12 +118,7 @@ def finite_difference_facts(d_o: int, d_z: int, seed: int) -> tuple[dict[str, bo
         return float(np.mean(np.sum(E**2, axis=1)))
 
     fd = ll.finite_difference_gradient_A(avg_loss, A)
-    # dL/dA at the instance: the other symbols (B, C, D, Sigma_o, Sigma_r, K) are fixed first, then L (now a quadratic
-    # in the d_o^2 entries of A) is differentiated and evaluated at A. The same derivative as differentiating the full
-    # symbolic L (d/dA_ij commutes with substituting values for symbols other than A), on a much smaller expression.
-    fixed = exact_substitute(s, L, s.A, *(sp.Matrix(x) for x in (B, C, D, So, Sr, K)))
-    sym = np.array(exact_substitute(s, ll.gradient_A(s, sp.expand(fixed)), *(sp.Matrix(x) for x in (A, B, C, D, So, Sr, K))),
-                   dtype=float)
+    sym = np.array(exact_substitute(s, ll.gradient_A(s, L), *(sp.Matrix(x) for x in (A, B, C, D, So, Sr, K))), dtype=float)
     grad_expr, whole = ll.matrix_gradient_A_general()
     n, k = sp.symbols("n k", integer=True, positive=True)
     shapes = {"A": (d_o, d_o), "B": (d_o, d_z), "C": (d_z, d_o), "D": (d_z, d_o),

@@ -178,24 +178,24 @@ def realisable(p: FiniteProcess) -> bool:
 
 def chromatic_polynomial_value(n_vertices: int, edges: Iterable[tuple[int, int]], k: int) -> int:
     """P(G, k), the number of proper k-colourings, by deletion-contraction P(G) = P(G - e) - P(G / e)
-    (memoised on the canonical edge set; P of an edgeless graph on n vertices is k^n)."""
+    (memoised on the canonical edge set, across calls; P of an edgeless graph on n vertices is k^n)."""
+    return _chromatic(n_vertices, frozenset((min(a, b), max(a, b)) for a, b in edges), k)
 
-    @lru_cache(maxsize=None)
-    def rec(n: int, es: frozenset) -> int:
-        if not es:
-            return k**n
-        e = min(es)
-        a, b = e
-        rest = es - {e}
-        merged = set()
-        for (x, y) in rest:  # contract b into a, relabel vertices above b down by one
-            x2, y2 = (a if x == b else x), (a if y == b else y)
-            x2, y2 = (x2 - (x2 > b)), (y2 - (y2 > b))
-            if x2 != y2:
-                merged.add((min(x2, y2), max(x2, y2)))
-        return rec(n, frozenset(rest)) - rec(n - 1, frozenset(merged))
 
-    return rec(n_vertices, frozenset((min(a, b), max(a, b)) for a, b in edges))
+@lru_cache(maxsize=200_000)
+def _chromatic(n: int, es: frozenset, k: int) -> int:
+    if not es:
+        return k**n
+    e = min(es)
+    a, b = e
+    rest = es - {e}
+    merged = set()
+    for (x, y) in rest:  # contract b into a, relabel vertices above b down by one
+        x2, y2 = (a if x == b else x), (a if y == b else y)
+        x2, y2 = (x2 - (x2 > b)), (y2 - (y2 > b))
+        if x2 != y2:
+            merged.add((min(x2, y2), max(x2, y2)))
+    return _chromatic(n, frozenset(rest), k) - _chromatic(n - 1, frozenset(merged), k)
 
 
 def zero_loss_count_formula(p: FiniteProcess) -> int:
@@ -314,9 +314,15 @@ class _CompResult:
 def _labellings(n: int, k: int) -> np.ndarray:
     if k**n > MAX_LABELINGS:
         raise TooLarge(f"{k}^{n} = {k**n} labellings in one component exceed {MAX_LABELINGS}")
-    if n == 0:
-        return np.zeros((1, 0), dtype=np.int64)
-    return np.indices((k,) * n).reshape(n, -1).T.astype(np.int64)
+    return _labelling_table(n, k)
+
+
+@lru_cache(maxsize=256)
+def _labelling_table(n: int, k: int) -> np.ndarray:
+    """All k^n labellings (read-only: shared by every component with n tie classes and k codes)."""
+    out = np.zeros((1, 0), dtype=np.int64) if n == 0 else np.indices((k,) * n).reshape(n, -1).T.astype(np.int64)
+    out.flags.writeable = False
+    return out
 
 
 def _component_values(p: FiniteProcess, comp: _Component, tie: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -339,9 +345,7 @@ def _component_values(p: FiniteProcess, comp: _Component, tie: list[int]) -> tup
         w = np.array([len(p.transitions[t][1]) for t in ts], dtype=np.int64)
         y = np.array([p.transitions[t][1][0] for t in ts], dtype=np.int64)  # y - 100 s
         onehot = (L[:, cols, None] == codes).astype(np.int64)  # (rows, r, k): transition t labelled x
-        W = np.einsum("ntk,t->nk", onehot, w)
-        WY = np.einsum("ntk,t->nk", onehot, w * y)
-        WY2 = np.einsum("ntk,t->nk", onehot, w * y * y)
+        W, WY, WY2 = np.einsum("ntk,tj->jnk", onehot, np.stack([w, w * y, w * y * y], 1))  # integer sums
         fac = np.where(W > 0, lw // np.maximum(W, 1), 0)
         scaled += (la // len(p.available[s])) * ((W * WY2 - WY * WY) * fac).sum(1)
         pr = W / len(p.available[s])

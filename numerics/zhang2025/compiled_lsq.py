@@ -2,8 +2,8 @@
 
 The certified least squares min_W tr(W S W^T) - 2 tr(G W^T) + c0 (S = L L^T PSD, G in the row range of S) and its
 dual max_V c0 - ||V||^2/4 s.t. V L^T = 2G are the same problems as `certified_lsq` builds, written with
-``cp.Parameter`` data (L, G) so that cvxpy canonicalises each (m, n, rank L) shape once and every further
-instance of that shape is only re-solved (DPP). The constant c0 does not enter either argmin, so it is
+``cp.Parameter`` data (L, G) so that cvxpy canonicalises each (m, n) shape once (L padded with zero columns
+to n) and every further instance of that shape is only re-solved (DPP). The constant c0 does not enter either argmin, so it is
 left out of the compiled problems and added back where `certified_lsq` adds it, in the numpy evaluation of
 the values. Everything that certifies (the factor L from one eigh, the S = 0 branch, primal and dual values,
 the dual and stationarity residuals, ``tol`` = CERT_RTOL * scale * n) is computed exactly as in
@@ -47,11 +47,14 @@ def certified_lsq_compiled(S: np.ndarray, G: np.ndarray, c0: float, solver: str 
         return LSQCertificate(W=np.zeros((m, n)), primal_value=c0, dual_value=c0,
                               dual_residual=float(np.max(np.abs(2 * G), initial=0.0)),
                               stationarity_residual=float(np.max(np.abs(2 * G), initial=0.0)), tol=CERT_RTOL * scale * n)
-    L, Gp, W, V, primal, dual = _compiled(m, n, Lv.shape[1], solver)
-    L.value, Gp.value = Lv, np.asarray(G, dtype=float)
+    # one compiled pair per (m, n): L padded with zero columns to n (W L and V L^T are unchanged by them; the padded
+    # columns of V enter only -||V||^2/4, so the dual optimum sets them to 0 and they are dropped below)
+    r = Lv.shape[1]
+    L, Gp, W, V, primal, dual = _compiled(m, n, n, solver)
+    L.value, Gp.value = np.hstack([Lv, np.zeros((n, n - r))]), np.asarray(G, dtype=float)
     primal.solve(solver=solver)
     dual.solve(solver=solver)
-    Wv, Vv = W.value, V.value
+    Wv, Vv = W.value, V.value[:, :r]
     return LSQCertificate(W=Wv, primal_value=float(np.sum((Wv @ Lv) ** 2) - 2 * np.sum(G * Wv) + c0),
                           dual_value=float(c0 - np.sum(Vv**2) / 4),
                           dual_residual=float(np.max(np.abs(Vv @ Lv.T - 2 * G))),

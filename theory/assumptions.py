@@ -108,8 +108,9 @@ def evaluate_all(assumptions: Iterable[Assumption], process: Any) -> dict[str, E
 
 
 def in_domain(assumptions: Iterable[Assumption], process: Any) -> bool:
-    """True iff no evaluable assumption fails on ``process`` (inapplicable ones are ignored)."""
-    return all(e.holds is not False for e in evaluate_all(assumptions, process).values())
+    """True iff no evaluable assumption fails on ``process`` (inapplicable ones are ignored). Stops at the
+    first failure: the strategies' domain filter asks this of every draw."""
+    return all(evaluate(a, process).holds is not False for a in assumptions)
 
 
 def validate_witness(claim: Claim, process: Any, *, repair: bool = False) -> list[Evaluation]:

@@ -205,8 +205,8 @@ class VectorQuantizer:
         ema update:       commitment * ||z_e - sg(e)||^2   (codebook moved by `ema_update`)
 
     (means over samples and dimensions). ``update="ema"`` follows LAPO's VQEmbeddingEMA: cluster sizes
-    N <- decay N + (1 - decay) counts, sums M <- decay M + (1 - decay) sum z_e, Laplace-smoothed sizes
-    (N + eps) / (sum N + n_codes eps) * sum N, codes e = M / N_smoothed. ``reinit_dead``: codes unused in
+    N <- decay N + (1 - decay) counts, then Laplace-smoothed in place, N <- (N + eps) / (sum N + n_codes eps)
+    * sum N; sums M <- decay M + (1 - decay) sum z_e; codes e = M / N (numerics.lachapelle2025.protocol.ema_update). ``reinit_dead``: codes unused in
     the last batch are moved onto random encoder outputs (the grid-world code's dead-code rule).
     """
 
@@ -264,8 +264,9 @@ class VectorQuantizer:
             self.cluster_size.mul_(self.decay).add_(counts, alpha=1 - self.decay)
             self.embed_sum.mul_(self.decay).add_(onehot.transpose(1, 2) @ z_e, alpha=1 - self.decay)
             total = self.cluster_size.sum(-1, keepdim=True)
-            smoothed = (self.cluster_size + self.eps) / (total + n_codes * self.eps) * total
-            self.codebook.copy_(self.embed_sum / smoothed[..., None])
+            # Laplace smoothing, written back into the count as LAPO does (it compounds from step to step)
+            self.cluster_size.copy_((self.cluster_size + self.eps) / (total + n_codes * self.eps) * total)
+            self.codebook.copy_(self.embed_sum / self.cluster_size[..., None])
         if self.reinit_dead:
             dead = counts == 0
             if bool(dead.any()):

@@ -96,6 +96,27 @@ def test_vq_ema_update_matches_the_hand_formula():
     assert np.allclose(vq.codebook.detach().numpy().ravel(), np.array([1.5, 9.5]) / Ns)
 
 
+def test_vq_ema_follows_lapos_update_step_after_step():
+    """Five EMA steps of the harness's VQ layer against numerics.lachapelle2025.protocol.ema_update (written
+    from lapo/models.py, float64 numpy): the smoothed count is written back and compounds, so a harness that
+    only smoothed to divide would drift by O(eps) per step; float32 against float64 over 5 steps allows 1e-5
+    relative (eps = 1e-2 here makes the write-back visible: it moves the codes by ~1e-3)."""
+    from numerics.lachapelle2025.protocol import ema_update
+
+    g = torch.Generator().manual_seed(3)
+    vq = VectorQuantizer(2, 3, 2, commitment=0.05, update="ema", decay=0.9, eps=1e-2, generator=g)
+    count = vq.cluster_size.double().numpy().copy()
+    weight = vq.embed_sum.double().numpy().copy()
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        z = torch.tensor(rng.standard_normal((2, 16, 2)) * 0.3, dtype=torch.float32)
+        _, idx, _ = vq.quantise(z)
+        vq.after_step()
+        count, weight, emb = ema_update(count, weight, z.double().numpy(), idx.numpy(), decay=0.9, eps=1e-2)
+        assert np.allclose(vq.cluster_size.numpy(), count, rtol=1e-5, atol=1e-7)
+        assert np.allclose(vq.codebook.detach().numpy(), emb, rtol=1e-5, atol=1e-6)
+
+
 def test_vq_reinitialises_dead_codes_onto_encoder_outputs():
     g = torch.Generator().manual_seed(2)
     vq = VectorQuantizer(1, 3, 2, commitment=0.1, reinit_dead=True, generator=g)

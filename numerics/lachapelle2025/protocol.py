@@ -195,8 +195,8 @@ def commitment_loss(x: Array, q: Array, cost: float = 0.05) -> float:
 
 #: Where LAPO's code and the harness's VQ layer (gpu_checks.training.VectorQuantizer, update="ema") differ.
 HARNESS_NOTES: tuple[str, ...] = (
-    "LAPO writes the Laplace-smoothed count back into ema_count (lapo/models.py:277-279); the harness keeps the "
-    "raw EMA count and smooths only to divide. Same at eps -> 0; at eps = 1e-5 the difference is O(eps) per step.",
+    "LAPO writes the Laplace-smoothed count back into ema_count (lapo/models.py:277-279); so does the harness "
+    "(tests/test_training.py::test_vq_ema_follows_lapos_update_step_after_step compares it with `ema_update`).",
     "LAPO initialises codes U(-5/M, 5/M) (lapo/models.py:241); the harness U(-s/M, s/M) with s = init_scale "
     "(init_scale = 5 matches).",
     "A code unused at the first EMA step gets e = decay e_0 / O(eps) (ema_weight starts at the codes, counts at 0: "

@@ -139,11 +139,32 @@ class LSQCertificate:
                 and abs(self.primal_value - self.dual_value) <= self.tol)
 
 
+_LSQ_PROBLEMS: dict[tuple[int, int, str], tuple] = {}
+
+
+def _lsq_problems(m: int, n: int, solver: str):
+    """The primal min_W ||W L||^2 - 2 tr(G W^T) and the dual max_V -||V||^2/4 s.t. V L^T = 2G as cvxpy problems
+    with ``cp.Parameter`` data L (n x n) and G (m x n), canonicalised once per (m, n, solver) and re-solved
+    (DPP). The constant c0 enters neither argmin; `certified_lsq` adds it in the numpy values."""
+    key = (m, n, solver)
+    if key not in _LSQ_PROBLEMS:
+        import cvxpy as cp
+
+        L, G = cp.Parameter((n, n)), cp.Parameter((m, n))
+        W, V = cp.Variable((m, n)), cp.Variable((m, n))
+        primal = cp.Problem(cp.Minimize(cp.sum_squares(W @ L) - 2 * cp.sum(cp.multiply(G, W))))
+        dual = cp.Problem(cp.Maximize(-cp.sum_squares(V) / 4), [V @ L.T == 2 * G])
+        assert primal.is_dpp() and dual.is_dpp()
+        _LSQ_PROBLEMS[key] = (L, G, W, V, primal, dual)
+    return _LSQ_PROBLEMS[key]
+
+
 def certified_lsq(S: np.ndarray, G: np.ndarray, c0: float, solver: str = "CLARABEL") -> LSQCertificate:
     """min_W tr(W S W^T) - 2 tr(G W^T) + c0 (S PSD, G in the row range of S) and its dual
-    max_V c0 - ||V||^2/4 s.t. V L^T = 2G (S = L L^T), both by cvxpy; residuals checked with numpy."""
-    import cvxpy as cp
-
+    max_V c0 - ||V||^2/4 s.t. V L^T = 2G (S = L L^T, L from one eigh, rank r), both by cvxpy; residuals
+    checked with numpy. The problems are compiled once per shape (`_lsq_problems`): L is padded with n - r
+    zero columns, which change neither W L nor V L^T; the padded columns of V enter only -||V||^2/4, so
+    the dual optimum sets them to 0, and they are dropped before the dual value and residual are computed."""
     w, Q = np.linalg.eigh((S + S.T) / 2)
     keep = w > 1e-12 * max(1.0, float(w.max()))
     L = Q[:, keep] * np.sqrt(w[keep])
@@ -153,11 +174,12 @@ def certified_lsq(S: np.ndarray, G: np.ndarray, c0: float, solver: str = "CLARAB
         return LSQCertificate(W=np.zeros((m, n)), primal_value=c0, dual_value=c0,
                               dual_residual=float(np.max(np.abs(2 * G), initial=0.0)),
                               stationarity_residual=float(np.max(np.abs(2 * G), initial=0.0)), tol=CERT_RTOL * scale * n)
-    W = cp.Variable((m, n))
-    cp.Problem(cp.Minimize(cp.sum_squares(W @ L) - 2 * cp.sum(cp.multiply(G, W)) + c0)).solve(solver=solver)
-    V = cp.Variable((m, L.shape[1]))
-    cp.Problem(cp.Maximize(c0 - cp.sum_squares(V) / 4), [V @ L.T == 2 * G]).solve(solver=solver)
-    Wv, Vv = W.value, V.value
+    r = L.shape[1]
+    Lp, Gp, W, V, primal, dual = _lsq_problems(m, n, solver)
+    Lp.value, Gp.value = np.hstack([L, np.zeros((n, n - r))]), np.asarray(G, dtype=float)
+    primal.solve(solver=solver)
+    dual.solve(solver=solver)
+    Wv, Vv = W.value, V.value[:, :r]
     return LSQCertificate(W=Wv, primal_value=float(np.sum((Wv @ L) ** 2) - 2 * np.sum(G * Wv) + c0),
                           dual_value=float(c0 - np.sum(Vv**2) / 4),
                           dual_residual=float(np.max(np.abs(Vv @ L.T - 2 * G))),

@@ -16,7 +16,7 @@ from numerics.certificates import certified_lsq
 from numerics.optima import minimiser_set
 from numerics.processes import LAMConfig, LinearProcess, orthonormal
 from numerics.search import search_counterexample
-from numerics.zhang2025 import action, augmentation, cases, compiled_lsq, llo, overparam, policy
+from numerics.zhang2025 import action, augmentation, cases, llo, overparam, policy
 from numerics.zhang2025.reduction import float_tolerance
 from numerics.zhang2025 import strategies as S
 from theory.checks import CheckContext, CheckResult, FigureSpec, Marker, Range, Series, certified_judgement, judge_facts, \
@@ -131,7 +131,7 @@ def zp_p3_convex(ctx: CheckContext) -> CheckResult:
 
     def violation(x):
         p, B, C, D = x
-        A_cvx, cert = compiled_lsq.min_A_certificate(B, C, D, p.moments())  # problems compiled once per shape
+        A_cvx, cert = ll.min_A_certificate(B, C, D, p.moments())  # problems compiled once per shape
         # distance of the solver's A to a closed form: stationarity residual / (2 lambda_min(Sigma_o)), x10 margin
         bound = 10 * cert.tol / (2 * float(np.linalg.eigvalsh(p.Sigma_o)[0]))
         err_c = float(np.max(np.abs(A_cvx - policy.correct_A(p, B, C, D))))

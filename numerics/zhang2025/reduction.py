@@ -14,7 +14,6 @@ from numerics.certificates import fantope_bound
 from numerics.optima import minimiser_set
 from numerics.optimize import minimize_blocks
 from numerics.processes import LinearProcess
-from numerics.zhang2025 import compiled_lsq
 
 Array = np.ndarray
 
@@ -46,12 +45,12 @@ def pca_reduction_violation(args) -> tuple[float, str]:
 
 def certified_min_A_violation(args) -> tuple[float, str]:
     """ZP-P1 as a convex program: min_A L is least squares in F = A + BC, solved with its explicit dual and
-    certified (`numerics.linear_lam.min_A_certificate`, here its compile-once twin `compiled_lsq.min_A_certificate`); its value must be tr((BD-I) Sigma (BD-I)^T) and,
+    certified (`numerics.linear_lam.min_A_certificate`); its value must be tr((BD-I) Sigma (BD-I)^T) and,
     where Sigma_o > 0 (strong convexity, modulus 2 lambda_min(Sigma_o)), its argmin within
     d tol / (2 lambda_min) of I - B(C+D). An uncertified solve counts as a violation here (the caller
     reports it as undecided, never as a counterexample)."""
     p, B, C, D = args
-    A_cvx, cert = compiled_lsq.min_A_certificate(B, C, D, p.moments())
+    A_cvx, cert = ll.min_A_certificate(B, C, D, p.moments())
     value_err = abs(cert.primal_value - ll.reduced_loss(B, D, p.Sigma_delta))
     excess = max(value_err - cert.tol, 0.0 if cert.certified else 1.0)
     detail = f"certified={cert.certified} gap={cert.gap:.1e} |value - tr(N S N^T)|={value_err:.1e} tol={cert.tol:.1e}"

@@ -159,6 +159,21 @@ class MinimiserSet:
         T_o = self.source.T("o")
         return T_o if Phi is None else Phi @ T_o
 
+    @cached_property
+    def _canonical_core(self) -> Array:
+        """`core_map()` at the canonical tie-break (computed once per set; every ``given_z`` reads it)."""
+        return self.core_map()
+
+    @cached_property
+    def _rank_h(self) -> int:
+        return _rank(self.T_h)
+
+    @cached_property
+    def _spare_whitened(self) -> Array:
+        """The canonical core's spare input, whitened (`whitening`): the same for every probe target."""
+        T_v = self._spare_input(self._canonical_core)
+        return whitening(T_v) @ T_v
+
     def _whitened_in(self) -> Array:
         return self.L_in @ self.T_in
 
@@ -300,12 +315,12 @@ class MinimiserSet:
         if total <= 0:
             return None
         T_h = self.T_h
-        T_all = _stack(self.strict_map(), self.tie_map()) if self.tied else self.core_map()
+        T_all = _stack(self.strict_map(), self.tie_map()) if self.tied else self._canonical_core
         tol = 1e-9 * max(1.0, total)
         c_perp_h = np.max(np.abs(T_all @ T_h.T), initial=0.0) <= 1e-9
         y_perp_h = np.max(np.abs(T_y @ T_h.T), initial=0.0) <= tol
         y_perp_c = np.max(np.abs(T_y @ T_all.T), initial=0.0) <= tol
-        rank_h = _rank(T_h)
+        rank_h = self._rank_h
         if self.tied:  # no spare coordinates then (a tie means the core does not exhaust the score)
             lo_e, hi_e, exact, method = self._tie_explained(T_y, self.strict_map())
             if self.mixing == "none":
@@ -317,13 +332,13 @@ class MinimiserSet:
                 if y_perp_c:
                     return self._h_only(T_y, total, self.k)
             return self._enclosure(T_y, T_all, total, self.k)
-        T_c = self.core_map()
+        T_c = self._canonical_core
         V = self.mix_basis(T_c)
         m = V.shape[1]
         m_eff = min(m, rank_h)
         e_core = explained(T_y, T_c)
         if m == 0:  # no mixing: spare coordinates can only add information
-            gain = kyfan(_rrr_matrix(residual(T_y, T_c), self._spare_input(T_c)), self.spare)
+            gain = kyfan(_rrr_whitened(residual(T_y, T_c), self._spare_whitened), self.spare)
             return Range(_nmse(e_core + gain, total), _nmse(e_core, total), method="core+spare-rrr")
         if not c_perp_h:
             return self._enclosure(T_y, T_c, total, m_eff)
@@ -534,10 +549,14 @@ def _complement(V: Array) -> Array:
 def _rrr_matrix(T_y: Array, T_v: Array) -> Array:
     """Cov(v~, y) Cov(y, v~) for the whitened v: its top-s eigenvalues are the variance of y that the
     best s linear statistics of v explain (reduced-rank regression)."""
-    L = whitening(T_v)
-    if L.shape[0] == 0:
+    return _rrr_whitened(T_y, whitening(T_v) @ T_v)
+
+
+def _rrr_whitened(T_y: Array, T_w: Array) -> Array:
+    """`_rrr_matrix` for an already whitened source map T_w = L T_v (rho x n)."""
+    if T_w.shape[0] == 0:
         return np.zeros((0, 0))
-    G = (L @ T_v) @ T_y.T
+    G = T_w @ T_y.T
     return G @ G.T
 
 

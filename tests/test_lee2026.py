@@ -329,6 +329,36 @@ def test_ex_t6_cross_is_xi_free_and_scaled_W_breaks_the_written_rule():
     assert remedies.t6_violation(pp, repaired=False)[0] > 0 and remedies.t6_violation(pp, repaired=True)[0] < 0
 
 
+@pytest.mark.theorem("EX-T6")
+def test_ex_t6_repaired_rule_at_its_tie_and_just_above():
+    """At W_scale = sqrt(2) (s(U_a)^2 = 2 up to round-off, sigma_a = 1, sigma_xi = 2): 2 s^2 sigma_a^2 = 4 =
+    sigma_xi^2, the tie of the repaired rule, where every mixture is optimal, so the action is NOT captured at
+    every minimiser, and the rule must predict exactly that (a float comparison without a tie band predicted
+    'captured' there: 2 * 2.0000000000000004 > 4). A relative step of 1e-6 above the tie is a strict win."""
+    import math
+
+    for scale, captured in ((math.sqrt(2), False), (math.sqrt(2) * (1 + 1e-6), True)):
+        pp = lp.PairedProcess(lp.reference_process(2.0, W_scale=scale))
+        a = mn.cross_context_set(pp.base, True).given_zo("a")
+        assert (a.hi <= 1e-9) is captured  # the minimiser set, independently of the rule
+        excess, detail = remedies.t6_violation(pp, repaired=True)
+        assert excess < 0 and f"predicted captured {captured}" in detail, detail
+    # the search's smallest witness (d_o = 5): W = (1, 1)^T, so s(U_a) = sqrt(2) from an SVD, whose square rounds
+    # UP to 2 + 4e-16 here; G_x the last three pixels, Gamma = 0, F_xi = 2 I
+    I5 = np.eye(5)
+    base = {"d_o": 5, "d_a": 1, "d_z": 1, "d_x": 3, "noise_target": "eps", "chi": 0.0, "X": [[1.0], [1.0], [0.0], [0.0], [0.0]],
+            "F_o": I5.tolist(), "F_a": [[1.0]], "Pi": [[0.0] * 5], "G_x": I5[:, 2:].tolist(), "H_x": I5[2:].tolist(),
+            "Gamma": np.zeros((3, 3)).tolist(), "F_xi": (2 * np.eye(3)).tolist(), "G_s": I5[:, :2].tolist(),
+            "W": [[1.0], [1.0]], "H_s": I5[:2].tolist(),
+            "lam": {"d_z": 1, "learn_A": True, "tie_CD": False, "kappa": 0.0, "action_weight": 0.0,
+                    "loss_normalisation": "sum", "label_fraction": 1.0, "label_average": "labelled", "batch": 128}}
+    pp = lp.PairedProcess.from_json({"paired_contexts": True, "self_term": True, "base": base})
+    assert 2 * lp.singular_values(pp.base.X)[-1] ** 2 > 4  # the round-off that fooled a bare comparison
+    assert mn.cross_context_set(pp.base, True).given_zo("a").hi > 1e-9
+    excess, detail = remedies.t6_violation(pp, repaired=True)
+    assert excess < 0 and "predicted captured False" in detail, detail
+
+
 # --- EX-B ---------------------------------------------------------------------------------------------------
 @pytest.mark.theorem("EX-B6")
 def test_ex_b6_parity_and_weights():

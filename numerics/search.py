@@ -39,6 +39,12 @@ class SearchOutcome(Generic[T]):
         """The counterexample as report data, ``describe(instance) | {"violation": detail}``; None if none found."""
         return (describe(self.counterexample) | {"violation": self.detail}) if self.found else None
 
+    def process(self):
+        """The counterexample's typed process (the first item when instances are tuples such as
+        (process, B, C, D)), for `CheckResult.process`; None if none found."""
+        x = self.counterexample
+        return x[0] if isinstance(x, tuple) else x
+
 
 class _Violated(AssertionError):
     pass

@@ -88,6 +88,13 @@ def test_outcome_witness():
     assert zero.found and zero.witness(lambda x: {"x": x}) == {"x": 0, "violation": "x"}  # a falsy witness is found
 
 
+def test_outcome_process_is_the_instance_or_the_first_item_of_a_tuple():
+    proc, B = object(), [[1.0]]
+    assert SearchOutcome(examples=1, counterexample=(proc, B), violation=1.0).process() is proc
+    assert SearchOutcome(examples=1, counterexample=proc, violation=1.0).process() is proc
+    assert SearchOutcome(examples=1).process() is None
+
+
 def test_outcome_is_frozen_and_the_budget_is_keyword_only():
     import dataclasses
 

@@ -296,3 +296,17 @@ def test_zp_c3_y_inside_span_x_and_the_spectral_repair():
     # (4'): noise 2 e_2 above the action: NMSE(noise | surrogate) < 1 for d_z = 1 (the top direction is noise)
     f4 = cases.c3_spectral_facts(_p(Xs, d_z=1, F_e=2 * Ye * 2))
     assert f4 == {"(4') NMSE(noise | surrogate) < 1 at every minimiser": True}
+
+
+def test_params_json_is_the_process_json_and_the_three_maps():
+    """The report form of a (process, B, C, D) witness: every key of the process's JSON, then B, C, D as nested lists."""
+    import numpy as np
+
+    from numerics.processes import zhang_process
+    from numerics.zhang2025.strategies import params_json
+
+    p = zhang_process(np.random.default_rng(0), d_o=3, d_a=1, d_z=1)
+    B, C, D = np.ones((3, 1)), np.zeros((1, 3)), np.arange(3.0)[None]
+    out = params_json((p, B, C, D))
+    assert {k: out[k] for k in p.to_json()} == p.to_json()
+    assert (out["B"], out["C"], out["D"]) == ([[1.0], [1.0], [1.0]], [[0.0, 0.0, 0.0]], [[0.0, 1.0, 2.0]])

@@ -25,21 +25,6 @@ from theory.checks import CheckContext, CheckResult, FigureSpec, Marker, Range, 
 PAPER_D_O, PAPER_D_A = 128, 8
 
 
-def _with_params_witness(out) -> dict | None:
-    """A (process, B, C, D) counterexample as report data."""
-    if not out.found:
-        return None
-    p, B, C, D = out.counterexample
-    return p.to_json() | {"B": B.tolist(), "C": C.tolist(), "D": D.tolist(), "violation": out.detail}
-
-
-def _process_of(out):
-    if not out.found:
-        return None
-    x = out.counterexample
-    return x[0] if isinstance(x, tuple) else x
-
-
 # --- ZP-D1 ---------------------------------------------------------------------------------------------
 
 @register_check("ZP-D1", "numeric", "closed-form probe NMSEs: each in [0,1], LLO in [-1,2], LLO = 2 only with the stated conditions")
@@ -57,8 +42,8 @@ def zp_d1_numeric(ctx: CheckContext) -> CheckResult:
          f"{PAPER_D_O}, d_a = 8, z = X^T(o' - o) has LLO {best:.9f}. Supporting MI proxy (not in the statement): q in R^8 "
          f"from 4 of its coordinates gives proxy {mi['proxy_partial_copy']:.4f} nats, exact Gaussian MI infinite")
         if not out.found else f"violated: {out.detail}",
-        counterexample=_with_params_witness(out) or {"paper_like": pl},
-        process=_process_of(out),
+        counterexample=out.witness(S.params_json) or {"paper_like": pl},
+        process=out.process(),
         measured={"instances": out.examples, "paper_like": pl, "mi_proxy": mi},
     )
 
@@ -106,7 +91,7 @@ def zp_p3_numeric(ctx: CheckContext) -> CheckResult:
          f"{pl['min_set_value']:.4f}; L(quoted, +) = {pl['L_paper_plus']:.4f}, L(quoted, -) = {pl['L_paper_minus']:.4f}, "
          f"L(I - B(C+D)) = {pl['L_random_policy_A']:.4f}. Draws with E[o q^T] = 0 (X Pi_d Sigma_o = 0): {len(zero_K)}")
         if out.found else f"{out.examples} draws, no violation",
-        counterexample=_with_params_witness(out), process=_process_of(out),
+        counterexample=out.witness(S.params_json), process=out.process(),
         measured={"instances": out.examples, "paper_like": pl, "draws_with_zero_cross_moment": len(zero_K)},
     )
 
@@ -121,7 +106,7 @@ def zp_p3_repair_numeric(ctx: CheckContext) -> CheckResult:
     return judged("numeric", not out.found and ok_paper,
                   f"{out.examples} draws, no violation; at d_o = {PAPER_D_O} L(A*) = {pl['L_correct']:.6f} = innovation tail "
                   f"= minimiser-set value" if not out.found else out.detail,
-                  counterexample=_with_params_witness(out) or {"paper_like": pl}, process=_process_of(out),
+                  counterexample=out.witness(S.params_json) or {"paper_like": pl}, process=out.process(),
                   measured={"instances": out.examples, "paper_like": pl})
 
 
@@ -151,7 +136,7 @@ def zp_p3_convex(ctx: CheckContext) -> CheckResult:
         (f"{len(rows)} certified solves (max |gap| {max(abs(r['gap']) for r in rows):.1e}) match I-B(C+D)+(I-BD)X Pi_d "
          f"(max err {max(r['|A_cvx - A*|'] for r in rows):.1e}); {out.detail}") if out.found else
         f"{len(rows)} certified solves: the quoted A is the argmin for some sign on every draw",
-        counterexample=_with_params_witness(out), process=_process_of(out), measured={"rows": rows[-20:]},
+        counterexample=out.witness(S.params_json), process=out.process(), measured={"rows": rows[-20:]},
     )
 
 
@@ -237,7 +222,7 @@ def zp_p4_repair_numeric(ctx: CheckContext) -> CheckResult:
          f"carries o where Sigma_o != 0; {len(rows)} L-BFGS runs reach the tail with ||A-I||, ||B(C+D)|| inside the "
          f"gap-certified bound (and ||C+D|| <= ||B(C+D)||/sigma_min(B) where rank >= d_z)")
         if not out.found and not bad else f"violated: {out.detail or bad}",
-        counterexample=(out.witness() if out.found else {"bad": bad}), process=_process_of(out),
+        counterexample=(out.witness() if out.found else {"bad": bad}), process=out.process(),
         measured={"instances": out.examples, "lbfgs_rows": rows, "spare_draws": len(spare_cases)},
     )
 
@@ -320,7 +305,7 @@ def zp_p5_repair_numeric(ctx: CheckContext) -> CheckResult:
                    f"{stats['d_z=d_a']} draws with d_z = d_a and noise: NMSE(eps|z) >= 1 - 1e-3 at every minimiser at lambda 1e5; "
                    f"{stats['d_z>d_a, noise']} draws with d_z > d_a and noise: NMSE(eps|z) < 1 at every minimiser")
                   if not out.found else out.detail,
-                  counterexample=out.witness(), process=_process_of(out), measured={"instances": out.examples, **stats})
+                  counterexample=out.witness(), process=out.process(), measured={"instances": out.examples, **stats})
 
 
 @register_check("ZP-P5", "convex", "for fixed D: B and E least squares certified (primal, dual, gap); claimed and spare-capacity D")
@@ -378,7 +363,7 @@ def zp_o1_numeric(ctx: CheckContext) -> CheckResult:
          f"{[x['alpha'] for x in pl['rows']]} (alpha^2 (d_o - d_z)). 'z may contain o': NMSE(o | z) over the minimiser set "
          f"ranges over [{r.lo:.4f}, {r.hi:.4f}]" if out.found else f"{out.examples} draws, no violation")
         + f"; L-BFGS cross-check of the family's closed form: {lb:.6g} vs {cf:.6g}",
-        counterexample=out.witness() if out.found else {"lbfgs": lb, "closed_form": cf}, process=_process_of(out),
+        counterexample=out.witness() if out.found else {"lbfgs": lb, "closed_form": cf}, process=out.process(),
         ranges={"paper_nmse_o_given_z": r},
         measured={"instances": out.examples, "paper_like": {k: v for k, v in pl.items() if k not in ("process", "nmse_o_range")},
                   "lbfgs": lb, "closed_form": cf},
@@ -397,7 +382,7 @@ def zp_o1_repair_numeric(ctx: CheckContext) -> CheckResult:
         f"{out.examples} draws: the repaired family attains L* for alpha in (0,)+{overparam.ALPHAS} and z carries o where "
         f"alpha D Sigma_o != 0; at d_o = {PAPER_D_O}: NMSE(o|z) = {[round(x['NMSE(o|z)'], 5) for x in pl['rows']]}; the "
         f"literal family is attainable when rank(Sigma_r + alpha^2 Sigma_o) <= d_z (witness loss {literal:.1e})",
-        counterexample=out.witness() if out.found else {"carries": carries, "literal": literal}, process=_process_of(out),
+        counterexample=out.witness() if out.found else {"carries": carries, "literal": literal}, process=out.process(),
         ranges={"paper_nmse_o_given_z": pl["nmse_o_range"]},
         measured={"instances": out.examples, "paper_rows": pl["rows"]},
     )
@@ -425,7 +410,7 @@ def zp_c1_numeric(ctx: CheckContext) -> CheckResult:
             f"{[round(r['L_star'], 6) for r in pd['rows'][:10]]}, surrogate LLO {[round(r['llo_surrogate_max'], 4) for r in pd['rows'][:10]]}; "
             f"the true z's LLO at d_z = 8 ranges over [{rows[8]['llo_z_min']:.4f}, {rows[8]['llo_z_max']:.4f}] (z may carry o)"
             if out.found else f"{out.examples} draws, all sub-statements hold")),
-        counterexample=out.witness(), process=_process_of(out), ranges=ranges,
+        counterexample=out.witness(), process=out.process(), ranges=ranges,
         measured={"instances": out.examples, "paper_domain": pd},
     )
 
@@ -438,7 +423,7 @@ def zp_c1_repair_numeric(ctx: CheckContext) -> CheckResult:
     ok = all(abs(r["llo_surrogate_min"] - 2) <= 1e-9 for r in pd["rows"] if r["d_z"] >= PAPER_D_A)
     return judged("numeric", not out.found and ok,
                   f"{out.examples} draws, all repaired sub-statements hold; paper setting: surrogate LLO = 2 for every d_z >= 8"
-                  if not out.found else out.detail, counterexample=out.witness(), process=_process_of(out),
+                  if not out.found else out.detail, counterexample=out.witness(), process=out.process(),
                   measured={"instances": out.examples})
 
 
@@ -472,7 +457,7 @@ def zp_c2_numeric(ctx: CheckContext) -> CheckResult:
          f"L* increases by sigma^2 (d_o - d_z). At d_o = {PAPER_D_O} the Fig. 3 middle reading of noisy minimisers stays "
          f"within {worst:.1e} of the noise-free LLO range for sigma in {sigmas}")
         if not out.found and ok_sweep else f"violated: {out.detail or worst}",
-        counterexample=out.witness() or {"sweep_worst": worst}, process=_process_of(out),
+        counterexample=out.witness() or {"sweep_worst": worst}, process=out.process(),
         measured={"instances": out.examples, "sweep": {str(k): v for k, v in sweep.items()}}, figures=(fig,),
     )
 
@@ -501,7 +486,7 @@ def zp_c3_numeric(ctx: CheckContext) -> CheckResult:
     r = judge_facts("numeric", facts, f" (X, Y_0 overlap max |cos| = {ps['max_cos_X_Y0']:.3f})"
                     + (f"; (2) counterexample: {out.detail}" if out.found else ""),
                     counterexample=(out.witness() | {"sub_statement": "(2)"}) if out.found else None,
-                    measured={"instances": out.examples, "paper_setting": ps}, process=_process_of(out), figures=(fig,))
+                    measured={"instances": out.examples, "paper_setting": ps}, process=out.process(), figures=(fig,))
     return r
 
 
@@ -529,5 +514,5 @@ def zp_c3_repair_numeric(ctx: CheckContext) -> CheckResult:
              premises: not out34.found and seen["3'"] > 0 and seen["4'"] > 0,
              "paper setting: d_z = d_a maximises LLO at sigma_exo = 0.5": best["d_z"] == PAPER_D_A}
     bad = out2 if out2.found else out34
-    return judge_facts("numeric", facts, counterexample=bad.witness() if bad.found else None, process=_process_of(bad),
+    return judge_facts("numeric", facts, counterexample=bad.witness() if bad.found else None, process=bad.process(),
                        measured={"instances": out2.examples + out34.examples, "premise_draws": seen})

@@ -20,21 +20,6 @@ from theory.checks import CheckContext, CheckResult, Range, certified_judgement,
 PAPER_D_O, PAPER_D_A = 128, 8
 
 
-def _with_params_witness(out) -> dict | None:
-    """A (process, B, C, D) counterexample as report data."""
-    if not out.found:
-        return None
-    p, B, C, D = out.counterexample
-    return p.to_json() | {"B": B.tolist(), "C": C.tolist(), "D": D.tolist(), "violation": out.detail}
-
-
-def _process_of(out):
-    if not out.found:
-        return None
-    x = out.counterexample
-    return x[0] if isinstance(x, tuple) else x
-
-
 # --- ZP-P1 ---------------------------------------------------------------------------------------------
 
 def _p1_domain(**kw):
@@ -52,7 +37,7 @@ def zp_p1_numeric(ctx: CheckContext) -> CheckResult:
     return judged(
         "numeric", not out.found,
         f"{out.examples} draws of the domain, no violation" if not out.found else f"violated: {out.detail}",
-        counterexample=_with_params_witness(out), process=_process_of(out),
+        counterexample=out.witness(S.params_json), process=out.process(),
         measured={"instances": out.examples, "correlated_witness_loss_gap": gap},
     )
 
@@ -67,7 +52,7 @@ def zp_p1_convex(ctx: CheckContext) -> CheckResult:
         "convex", True, not out.found,
         f"{out.examples} draws (singular Sigma_o included): the certified optimum of min_A L equals the PCA objective "
         f"tr((BD-I) Sigma (BD-I)^T), argmin I - B(C+D) where Sigma_o > 0" if not out.found else f"violated: {out.detail}",
-        counterexample=_with_params_witness(out), process=_process_of(out),
+        counterexample=out.witness(S.params_json), process=out.process(),
         measured={"instances": out.examples},
     )
 
@@ -92,7 +77,7 @@ def zp_p2_numeric(ctx: CheckContext) -> CheckResult:
         (f"{out.examples} draws of the domain, no violation; on a d_o = 24, d_a = 6 process L-BFGS reaches the tail "
          f"(max relative gap {max(map(abs, gaps.values())):.1e} over d_z = {sorted(gaps)})")
         if not out.found and opt_ok else f"violated: {out.detail or gaps}",
-        counterexample=_with_params_witness(out) or {"lbfgs_gaps": gaps}, process=_process_of(out),
+        counterexample=out.witness(S.params_json) or {"lbfgs_gaps": gaps}, process=out.process(),
         measured={"instances": out.examples, "lbfgs_relative_gaps": gaps},
     )
 
@@ -124,7 +109,7 @@ def zp_p2_every_minimiser(ctx: CheckContext) -> CheckResult:
          f"up to {info['max_angle_tied']:.1f} degrees from the canonical top space). Paper setting (d_o = {PAPER_D_O}, "
          f"X orthonormal, E[aa^T] = I, d_z = 4 < d_a): tied = {ms.tied}, so 'the' projector is not unique there")
         if not out.found else f"violated: {out.detail}",
-        counterexample=_with_params_witness(out), process=_process_of(out),
+        counterexample=out.witness(S.params_json), process=out.process(),
         ranges={"paper_d_z4_angle_span_BD_to_canonical_deg": angle},
         measured={"instances": out.examples, **info, "paper_tied": ms.tied, "paper_tie_multiplicity": ms.n_tie},
     )
@@ -144,7 +129,7 @@ def zp_p2_convex(ctx: CheckContext) -> CheckResult:
         "convex", not out.found,
         f"{out.examples} draws certified and equal to the eigen tail; d = 16 example gap {big.gap:.1e}"
         if not out.found else f"violated: {out.detail}",
-        counterexample=out.witness(), process=_process_of(out),
+        counterexample=out.witness(), process=out.process(),
         measured={"instances": out.examples, "d16_gap": big.gap, "d16_primal_residual": big.primal_residual,
                   "d16_dual_residual": big.dual_residual, "d16_tol": big.tol},
     )

@@ -54,6 +54,12 @@ def domain(claim_id: str, *, repair: bool = False, **kw) -> st.SearchStrategy:
     return restrict(claim_id, linear_processes(**kw), repair=repair)
 
 
+def params_json(x) -> dict:
+    """A (process, B, C, D) instance of `with_params` as report data: the process's JSON and the three maps."""
+    p, B, C, D = x
+    return p.to_json() | {"B": B.tolist(), "C": C.tolist(), "D": D.tolist()}
+
+
 @st.composite
 def with_params(draw, processes: st.SearchStrategy):
     """(process, B, C, D) with an arbitrary encoder/decoder of the process's sizes."""

@@ -27,8 +27,7 @@ def _instances(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, float
     return out
 
 
-@register_check("LA-X1", "convex", "conic solve (Clarabel; cvxpy's program) of min <q,l> - tau H(q): certified (primal, "
-                                   "dual, gap) and = softmax(-l/tau) to 1e-6")
+@register_check("LA-X1", "convex", "cvxpy min <q,l> - tau H(q): certified (primal, dual, gap) and = softmax(-l/tau) to 1e-6")
 def la_x1_convex(ctx: CheckContext) -> CheckResult:
     rng = np.random.default_rng(ctx.seed)
     worst_q, worst_val, min_entry, all_cert, n = 0.0, 0.0, 1.0, True, 0

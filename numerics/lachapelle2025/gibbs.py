@@ -120,9 +120,10 @@ def _clarabel_bonus(l: np.ndarray, tau: float) -> tuple[np.ndarray, float, np.nd
     return x[:k], float(z[0]), z[1:1 + k]
 
 
-def certified_gibbs(l: np.ndarray, tau: float, solver: str = "clarabel") -> GibbsCertificate:
-    """Solve the bonus problem and certify it: ``solver="clarabel"`` (the conic program directly, `_clarabel_bonus`)
-    or ``"cvxpy"`` (the same problem through cvxpy with Clarabel; the tests compare the two)."""
+def certified_gibbs(l: np.ndarray, tau: float, solver: str = "cvxpy") -> GibbsCertificate:
+    """Solve the bonus problem and certify it: ``solver="cvxpy"`` (the problem as written, through cvxpy with
+    Clarabel; LA-X1's check) or ``"clarabel"`` (the same conic program handed to Clarabel directly,
+    `_clarabel_bonus`, without cvxpy's import; the tests compare the two)."""
     l = np.asarray(l, float)
     k = len(l)
     if solver == "clarabel":

@@ -139,7 +139,7 @@ def test_audit_writes_the_report_contract(tmp_path, capsys):
     out = tmp_path / "rep"
     assert main(["audit", "--claim", "ZP-P2", idle, "--tier", "numeric,convex", "--jobs", "2", "--out", str(out)]) == 0
     data = json.loads((out / "report.json").read_text())
-    assert data["schema_version"] == "2.0"
+    assert data["schema_version"] == "2.1"
     assert [c["id"] for c in data["claims"]] == ["ZP-P2", idle]
     zp, other = data["claims"]
     assert {"id", "paper", "provenance", "verdict", "verdict_label", "quantifier", "checks", "ranges",

@@ -126,8 +126,8 @@ def _pca(full: bool, device: str, seed: int, progress) -> PCARun:
 
 CI_D_O = 32
 #: Draws (restarts: X, Y_0, Pi and the initialisation) per run at CI; every criterion is judged over all of them.
-CI_SEEDS = 2
-FULL_SEEDS = 3
+CI_SEEDS = 3
+FULL_SEEDS = 5
 #: CI training: this budget with a geometric learning-rate decay lr_0 -> lr_0 / 1000 whose total step length
 #: sum_t lr_t equals the protocol's (updates x 1e-3: 5 for Fig. 3 left, 10 for Fig. 3 middle, 40 for the 40001-update
 #: scripts). Adam moves a weight by at most ~lr per step, so the total step length is how far training can take the

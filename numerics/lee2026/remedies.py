@@ -238,6 +238,14 @@ def _threshold_domain(*extra: Assumption, repair: bool = False, min_sigma_a: int
                                              min_sigma_a=min_sigma_a), st.sampled_from(lambdas)))
 
 
+def _beats(lhs: float, rhs: float) -> bool:
+    """lhs > rhs beyond a tie, for the switch rules of EX-T4, EX-T4d and EX-T6: a comparison within
+    `numerics.optima.TIE_RTOL` (relative) is the tie case of the statement ("at equality every mixture is optimal":
+    nothing is exogenous-free or captured at EVERY minimiser), as the minimiser set itself reads it; e.g. s(U_a)^2 = 2
+    from an SVD is 2 + 4e-16, and 2 * 2 * 1 = 4 against sigma_xi^2 = 4 is a tie, not a win."""
+    return lhs > rhs + TIE_RTOL * max(abs(lhs), abs(rhs))
+
+
 def t4_threshold_violation(x, repaired: bool) -> tuple[float, str]:
     """Every minimiser of J_lambda exogenous-free (z = T a) iff lam > lam* (as written: sigma_xi^2/sigma_a^2 - 1;
     repaired: lambda_max(U_x Sx U_x^T)/sigma_a^2 - s_min(U_a)^2 with rank U_a = d_a)."""
@@ -247,10 +255,10 @@ def t4_threshold_violation(x, repaired: bool) -> tuple[float, str]:
     sx2 = float(np.trace(p.Sigma_xi)) / p.d_x
     if repaired:
         ls = mn.lambda_star_closed_form(p)
-        pred = ls is not None and lam > max(ls, 0.0)
+        pred = ls is not None and _beats(lam, max(ls, 0.0))
     else:
         ls = sx2 / sa2 - 1 if sa2 > 0 else None
-        pred = ls is not None and lam > ls
+        pred = ls is not None and _beats(lam, ls)
     return (1.0 if pred != free else -1.0), (f"lambda = {lam}, lambda* = {ls}: predicted exogenous-free {pred}, every "
                                              f"minimiser exogenous-free {free} (singular values of U_a "
                                              f"{np.round(lp.singular_values(p.X), 4).tolist()}, U_x "
@@ -586,10 +594,10 @@ def t4d_violation(x, repaired: bool) -> tuple[float, str]:
     if repaired:
         w = lam * frac if avg == "all" else lam * (1 - (1 - frac) ** batch)
         ls = mn.lambda_star_closed_form(p)
-        pred = ls is not None and w > max(ls, 0.0)
+        pred = ls is not None and _beats(w, max(ls, 0.0))
     else:
         w, ls = lam * frac, (sx2 / sa2 - 1 if sa2 > 0 else None)
-        pred = ls is not None and w > ls
+        pred = ls is not None and _beats(w, ls)
     return (1.0 if pred != free else -1.0), (f"{avg} averaging, lambda = {lam}, p = {frac}, n = {batch}: lambda_eff = "
                                              f"{w:.4g}, lambda* = {ls}: predicted {pred}, every minimiser "
                                              f"exogenous-free {free}")
@@ -665,14 +673,6 @@ def _t6_domain(repair: bool = False):
                   lp.exo_processes(overlap=False, isotropic=True, general_o=False, d_z="d_a",
                                    min_sigma_a=0 if repair else 1).map(
                       lambda p: lp.PairedProcess(p, True)))
-
-
-def _beats(lhs: float, rhs: float) -> bool:
-    """lhs > rhs beyond a tie: an eigenvalue comparison within `numerics.optima.TIE_RTOL` (relative) is the tie
-    case of the statement ("at equality every mixture is optimal": nothing is captured at EVERY minimiser), as
-    the minimiser set itself reads it; e.g. s(U_a)^2 = 2 from an SVD is 2 + 4e-16, and 2 * 2 * 1 = 4 sigma_xi^2 = 4
-    is a tie, not a win."""
-    return lhs > rhs + TIE_RTOL * max(abs(lhs), abs(rhs))
 
 
 def t6_violation(pp, repaired: bool) -> tuple[float, str]:

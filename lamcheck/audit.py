@@ -16,7 +16,7 @@ from lamcheck.executors import CheckCall, Task, execute
 from theory.assumptions import validate_witness
 from theory.checks import CheckContext, CheckResult, CheckSpec, registered_checks, skipped
 from theory.claims import Claim
-from theory.verdicts import claim_verdict, deciding, explaining, first_counterexample, verdict_label
+from theory.verdicts import claim_verdict, deciding, explaining, verdict_label
 
 
 @dataclass
@@ -47,10 +47,6 @@ class ClaimReport:
     @property
     def repair_verdict(self) -> str | None:
         return claim_verdict(self.repair_results, self.repair_quantifier) if self.claim.repair else None
-
-    @property
-    def counterexample(self) -> dict | None:
-        return first_counterexample(self.results, self.quantifier)
 
     def deciding(self, repair: bool = False) -> list[CheckResult]:
         return deciding(self.repair_results, self.repair_quantifier) if repair else deciding(self.results, self.quantifier)

@@ -122,19 +122,29 @@ def _beds(cfg: Config, latent: str = "discrete", codes: int | None = None) -> di
             "disconnected": ContinuousTestBed(domain="disconnected", codes=k, rotation=cfg.rotation, latent=latent)}
 
 
-def entropy_invariant(specs: list[tuple[str, ContinuousTestBed, float, int]], n: int, seed: int):
-    """The discrete sweep's stop (module docstring): ``excess`` = E[H] + STOP_SE s.e. - ENTROPY_MARGIN on the monitor
-    sample for the models `asserted` reads, 0 for the others; ``entropy_mean`` logged for all."""
+def _on_monitor_sample(n: int, seed: int):
+    """``forward(t)``: the model's outputs, without gradient, on one fixed monitor sample of n transitions per model
+    (drawn at the first call from its own stream, 30_000 + seed, apart from the training batches)."""
     rng = np.random.default_rng(30_000 + seed)
     sample: dict = {}
 
-    def monitor(t: models.Trained) -> dict[str, np.ndarray]:
+    def forward(t: models.Trained) -> dict:
         if not sample:
             sample["batch"] = models._batch(t.beds, n, rng, t.model.device)
         st, _, spt, _, _ = sample["batch"]
         with torch.no_grad():
-            q = t.model.forward(st, spt)["q"]
-        h = models.entropy(q).double().cpu().numpy()  # (K, n)
+            return t.model.forward(st, spt)
+
+    return forward
+
+
+def entropy_invariant(specs: list[tuple[str, ContinuousTestBed, float, int]], n: int, seed: int):
+    """The discrete sweep's stop (module docstring): ``excess`` = E[H] + STOP_SE s.e. - ENTROPY_MARGIN on the monitor
+    sample for the models `asserted` reads, 0 for the others; ``entropy_mean`` logged for all."""
+    forward = _on_monitor_sample(n, seed)
+
+    def monitor(t: models.Trained) -> dict[str, np.ndarray]:
+        h = models.entropy(forward(t)["q"]).double().cpu().numpy()  # (K, n)
         mean, se = h.mean(1), h.std(1) / np.sqrt(n)
         excess = np.array([mean[i] + STOP_SE * se[i] - ENTROPY_MARGIN if asserted(v, lam) else 0.0
                            for i, (v, _, lam, _) in enumerate(specs)])
@@ -145,15 +155,10 @@ def entropy_invariant(specs: list[tuple[str, ContinuousTestBed, float, int]], n:
 
 def zero_loss_invariant(n: int, seed: int):
     """The continuous run's stop: ``excess`` = held-out L_rec - ZERO_LOSS_TOL for every model."""
-    rng = np.random.default_rng(30_000 + seed)
-    sample: dict = {}
+    forward = _on_monitor_sample(n, seed)
 
     def monitor(t: models.Trained) -> dict[str, np.ndarray]:
-        if not sample:
-            sample["batch"] = models._batch(t.beds, n, rng, t.model.device)
-        st, _, spt, _, _ = sample["batch"]
-        with torch.no_grad():
-            rec = t.model.forward(st, spt)["rec"].double().cpu().numpy()
+        rec = forward(t)["rec"].double().cpu().numpy()
         return {"excess": rec - ZERO_LOSS_TOL, "rec": rec}
 
     return monitor
